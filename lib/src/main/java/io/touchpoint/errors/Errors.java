@@ -1,0 +1,77 @@
+package io.touchpoint.errors;
+
+import java.nio.file.Path;
+import java.util.Collection;
+
+/**
+ * Every user-facing error, built in one place. Each message reads
+ * "Cannot &lt;do X&gt;: &lt;reason&gt;. &lt;how to fix&gt;".
+ *
+ * <p>Exit codes (also listed in README "Exit codes"): 0 ok, 1 internal error, 2 usage,
+ * 3 input data problem, 4 data-quality gate failed, 5 configuration problem,
+ * 6 critical alert fired, 7 run lock held.
+ */
+public final class Errors {
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_INTERNAL = 1;
+  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_INPUT = 3;
+  public static final int EXIT_QUALITY_GATE = 4;
+  public static final int EXIT_CONFIG = 5;
+  public static final int EXIT_CRITICAL_ALERT = 6;
+  public static final int EXIT_LOCKED = 7;
+
+  private Errors() {}
+
+  public static TouchpointException usage(String action, String reason, String fix) {
+    return new TouchpointException(EXIT_USAGE, format(action, reason, fix), null);
+  }
+
+  public static TouchpointException input(String action, String reason, String fix) {
+    return new TouchpointException(EXIT_INPUT, format(action, reason, fix), null);
+  }
+
+  public static TouchpointException input(String action, String reason, String fix, Throwable cause) {
+    return new TouchpointException(EXIT_INPUT, format(action, reason, fix), cause);
+  }
+
+  public static TouchpointException config(String action, String reason, String fix) {
+    return new TouchpointException(EXIT_CONFIG, format(action, reason, fix), null);
+  }
+
+  public static TouchpointException qualityGate(String action, String reason, String fix) {
+    return new TouchpointException(EXIT_QUALITY_GATE, format(action, reason, fix), null);
+  }
+
+  public static TouchpointException missingSource(String source, String runDate, Path dir) {
+    return input(
+        "ingest source '" + source + "' for " + runDate,
+        "no export folder " + dir + " (or it is not readable)",
+        "Check that the export for that date was delivered, or run with --sources to name only the"
+            + " sources that exist, or pass --allow-missing-source " + source
+            + " to skip it knowingly (recorded in ops.ingestion_log)");
+  }
+
+  public static TouchpointException missingHmacKey() {
+    return config(
+        "hash phone numbers and e-mails",
+        "no HMAC key is configured",
+        "Set TOUCHPOINT_HMAC_KEY (at least 32 characters) or TOUCHPOINT_HMAC_KEY_FILE, or set"
+            + " pii.hmac-key-file in the config file; `touchpoint demo` alone uses the demo key");
+  }
+
+  public static TouchpointException weakHmacKey(int length) {
+    return config(
+        "hash phone numbers and e-mails",
+        "the HMAC key has " + length + " bytes, fewer than the 32 required",
+        "Use a random key of at least 32 bytes, e.g. `openssl rand -hex 32`");
+  }
+
+  public static TouchpointException unknownNames(String what, Collection<String> unknown, Collection<String> known) {
+    return usage("use " + what + " " + unknown, "unknown " + what, "Choose from " + known);
+  }
+
+  public static String format(String action, String reason, String fix) {
+    return "Cannot " + action + ": " + reason + ". " + fix + (fix.endsWith(".") ? "" : ".");
+  }
+}
