@@ -13,6 +13,11 @@ import picocli.CommandLine.Command;
     description = "Batch analytics and attribution jobs for an omnichannel retailer (Spark + Delta Lake).",
     subcommands = {
         CommandLine.HelpCommand.class,
+        StageCommands.Nightly.class,
+        StageCommands.Backfill.class,
+        StageCommands.Ingest.class,
+        StageCommands.Identity.class,
+        StageCommands.Silver.class,
     })
 public final class Touchpoint implements Runnable {
 

@@ -100,6 +100,17 @@ public final class Pii implements java.io.Serializable {
     return email == null ? null : hmacHex("email:" + email);
   }
 
+  /**
+   * HMAC of a pseudonymous identifier that is not a phone or e-mail but should not be stored in
+   * clear either (a marketplace buyer name): {@code namespace + ":" + value}, trimmed.
+   */
+  public String identifierHash(String namespace, String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    return hmacHex(namespace + ":" + value.trim());
+  }
+
   private String hmacHex(String value) {
     if (mac == null) {
       mac = ThreadLocal.withInitial(this::newMac);

@@ -1,0 +1,39 @@
+package io.touchpoint.cli;
+
+import io.touchpoint.jobs.config.ConfigLoader;
+import io.touchpoint.jobs.config.TouchpointConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options shared by every job that reads exports or the warehouse. */
+public final class WarehouseOptions {
+  @Option(names = "--exports", paramLabel = "DIR",
+      description = "Root of the channel exports (default: exports.dir, $TOUCHPOINT_EXPORTS, else data/exports).")
+  String exports;
+
+  @Option(names = "--warehouse", paramLabel = "DIR",
+      description = "Root of the Delta warehouse, tables at <warehouse>/<schema>/<table> (default: warehouse.dir, $TOUCHPOINT_WAREHOUSE, else data/warehouse).")
+  String warehouse;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "A .properties config file (default: $TOUCHPOINT_CONFIG, else conf/touchpoint.properties when present).")
+  Path config;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master when not launched by spark-submit (default local[*]).")
+  String master;
+
+  public TouchpointConfig resolve(boolean demoKeyAllowed) {
+    Map<String, String> flags = new HashMap<>();
+    if (exports != null) {
+      flags.put("exports.dir", exports);
+    }
+    if (warehouse != null) {
+      flags.put("warehouse.dir", warehouse);
+    }
+    if (master != null) {
+      flags.put("spark.master", master);
+    }
+    return ConfigLoader.fromEnvironment().load(config, flags, demoKeyAllowed);
+  }
+}

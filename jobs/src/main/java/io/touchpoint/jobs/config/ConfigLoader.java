@@ -1,0 +1,126 @@
+package io.touchpoint.jobs.config;
+
+import io.touchpoint.catalog.Channels;
+import io.touchpoint.errors.Errors;
+import io.touchpoint.ingest.BronzeTable;
+import io.touchpoint.ingest.ParseContext;
+import io.touchpoint.pii.Pii;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Resolves {@link TouchpointConfig} once: CLI flag &gt; environment ({@code TOUCHPOINT_*}) &gt;
+ * config file ({@code --config}, else {@code $TOUCHPOINT_CONFIG}, else
+ * {@code <touchpoint.home>/conf/touchpoint.properties} when present) &gt; default.
+ * Keys are listed in README "Configuration".
+ */
+public final class ConfigLoader {
+  public static final String DEFAULT_EXPORTS = "data/exports";
+  public static final String DEFAULT_WAREHOUSE = "data/warehouse";
+
+  private final Map<String, String> env;
+
+  public ConfigLoader(Map<String, String> env) {
+    this.env = env;
+  }
+
+  public static ConfigLoader fromEnvironment() {
+    return new ConfigLoader(System.getenv());
+  }
+
+  /**
+   * @param flags values given on the command line (null when absent), keyed like the file
+   * @param demoKeyAllowed whether the demo HMAC key may be used when no key is configured
+   */
+  public TouchpointConfig load(Path configFile, Map<String, String> flags, boolean demoKeyAllowed) {
+    Properties file = readFile(configFile);
+    String exports = pick(flags, "exports.dir", "TOUCHPOINT_EXPORTS", file, DEFAULT_EXPORTS);
+    String warehouse = pick(flags, "warehouse.dir", "TOUCHPOINT_WAREHOUSE", file, DEFAULT_WAREHOUSE);
+    String master = pick(flags, "spark.master", "TOUCHPOINT_SPARK_MASTER", file, "local[*]");
+    double minShare = number(pick(flags, "ingest.min-accepted-share", "TOUCHPOINT_MIN_ACCEPTED_SHARE", file, "0.98"),
+        "ingest.min-accepted-share");
+    if (minShare < 0 || minShare > 1) {
+      throw Errors.config("use ingest.min-accepted-share=" + minShare, "it must lie in [0, 1]",
+          "Set it to e.g. 0.98");
+    }
+    int partitions = (int) number(pick(flags, "spark.shuffle-partitions", "TOUCHPOINT_SHUFFLE_PARTITIONS", file, "8"),
+        "spark.shuffle-partitions");
+    String channelsFile = pick(flags, "channels.file", "TOUCHPOINT_CHANNELS_FILE", file, null);
+    Channels channels = channelsFile == null ? Channels.defaults() : Channels.load(Path.of(channelsFile));
+    Map<String, String> encodings = new LinkedHashMap<>();
+    for (String p : List.of("tmall", "jd", "pinduoduo", "douyin_shop")) {
+      encodings.put(p, file.getProperty("marketplace." + p + ".encoding", BronzeTable.defaultEncoding(p)));
+    }
+    return new TouchpointConfig(exports, warehouse, master, minShare, pii(file, demoKeyAllowed), channels,
+        Map.copyOf(encodings), partitions, ParseContext.SHANGHAI);
+  }
+
+  private Pii pii(Properties file, boolean demoKeyAllowed) {
+    String key = env.get("TOUCHPOINT_HMAC_KEY");
+    String keyFile = env.getOrDefault("TOUCHPOINT_HMAC_KEY_FILE", file.getProperty("pii.hmac-key-file"));
+    if ((key == null || key.isBlank()) && keyFile != null) {
+      try {
+        key = Files.readString(Path.of(keyFile), StandardCharsets.UTF_8).trim();
+      } catch (IOException e) {
+        throw Errors.config("read the HMAC key file " + keyFile, e.getClass().getSimpleName(),
+            "Check TOUCHPOINT_HMAC_KEY_FILE / pii.hmac-key-file points at a readable file");
+      }
+    }
+    if (key == null || key.isBlank()) {
+      if (demoKeyAllowed) {
+        return Pii.demo();
+      }
+      throw Errors.missingHmacKey();
+    }
+    return Pii.withKey(key);
+  }
+
+  private Properties readFile(Path explicit) {
+    Path path = explicit;
+    if (path == null && env.get("TOUCHPOINT_CONFIG") != null) {
+      path = Path.of(env.get("TOUCHPOINT_CONFIG"));
+    }
+    Properties p = new Properties();
+    if (path == null) {
+      String home = System.getProperty("touchpoint.home");
+      Path candidate = home == null ? null : Path.of(home, "conf", "touchpoint.properties");
+      if (candidate == null || !Files.isRegularFile(candidate)) {
+        return p;
+      }
+      path = candidate;
+    }
+    try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw Errors.config("read the config file " + path, e.getClass().getSimpleName() + " " + e.getMessage(),
+          "Pass --config with a readable .properties file");
+    }
+    return p;
+  }
+
+  private String pick(Map<String, String> flags, String key, String envName, Properties file, String dflt) {
+    String v = flags.get(key);
+    if (v == null) {
+      v = env.get(envName);
+    }
+    if (v == null) {
+      v = file.getProperty(key);
+    }
+    return v == null ? dflt : v;
+  }
+
+  private static double number(String v, String key) {
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw Errors.config("use " + key + "=" + v, "it is not a number", "Fix the value of " + key);
+    }
+  }
+}

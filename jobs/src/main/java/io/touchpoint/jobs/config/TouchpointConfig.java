@@ -1,0 +1,46 @@
+package io.touchpoint.jobs.config;
+
+import io.touchpoint.catalog.Channels;
+import io.touchpoint.pii.Pii;
+import java.io.Serializable;
+import java.time.ZoneId;
+import java.util.Map;
+
+/**
+ * The resolved configuration of one run, immutable and passed down from the command.
+ * Precedence (resolved once by {@link ConfigLoader}): CLI flag &gt; environment &gt; config file
+ * &gt; default.
+ *
+ * @param exports root folder (or URI) of the channel exports
+ * @param warehouse root folder (or URI) of the Delta tables: {@code <warehouse>/<schema>/<table>}
+ * @param sparkMaster master URL used when not launched by spark-submit
+ * @param minAcceptedShare a source whose accepted/read share falls below this fails the run
+ * @param marketplaceEncodings declared export encoding per marketplace platform
+ * @param shufflePartitions {@code spark.sql.shuffle.partitions} for local runs
+ */
+public record TouchpointConfig(
+    String exports,
+    String warehouse,
+    String sparkMaster,
+    double minAcceptedShare,
+    Pii pii,
+    Channels channels,
+    Map<String, String> marketplaceEncodings,
+    int shufflePartitions,
+    ZoneId zone) implements Serializable {
+
+  public TouchpointConfig withExports(String dir) {
+    return new TouchpointConfig(dir, warehouse, sparkMaster, minAcceptedShare, pii, channels,
+        marketplaceEncodings, shufflePartitions, zone);
+  }
+
+  public TouchpointConfig withWarehouse(String dir) {
+    return new TouchpointConfig(exports, dir, sparkMaster, minAcceptedShare, pii, channels,
+        marketplaceEncodings, shufflePartitions, zone);
+  }
+
+  public TouchpointConfig withPii(Pii p) {
+    return new TouchpointConfig(exports, warehouse, sparkMaster, minAcceptedShare, p, channels,
+        marketplaceEncodings, shufflePartitions, zone);
+  }
+}

@@ -1,0 +1,139 @@
+package io.touchpoint.jobs.identity;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.substring_index;
+import static org.apache.spark.sql.functions.when;
+
+import io.touchpoint.identity.ConnectedComponents;
+import io.touchpoint.identity.CustomerIds;
+import io.touchpoint.identity.IdentityEdges;
+import io.touchpoint.ingest.BronzeTable;
+import io.touchpoint.jobs.spark.TableWriter;
+import io.touchpoint.jobs.spark.Warehouse;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resolves one customer across channels, incrementally: only the identifiers seen in the run's
+ * export dates and the customers they touch enter the graph. Existing customers are graph nodes
+ * labelled by their oldest identifier, so a merge keeps the oldest id; merges are recorded in
+ * {@code silver.identity_merges} and re-keyed in the silver tables that already exist.
+ *
+ * <p>Tables: {@code silver.identity_map} (one row per identifier: identifier, identifier_type,
+ * customer_id, first_seen_date) and {@code silver.identity_merges} (one row per absorbed customer).
+ */
+public final class IdentityJob {
+  private static final Logger LOG = LoggerFactory.getLogger(IdentityJob.class);
+  public static final String MAP = "identity_map";
+  public static final String MERGES = "identity_merges";
+  static final StructType MAP_SCHEMA = new StructType()
+      .add("identifier", DataTypes.StringType, false)
+      .add("identifier_type", DataTypes.StringType, false)
+      .add("customer_id", DataTypes.StringType, false)
+      .add("first_seen_date", DataTypes.DateType, false);
+
+  /** Outcome of one identity run. */
+  public record Result(long newIdentifiers, long merges, long customers) {}
+
+  private final Warehouse warehouse;
+  private final TableWriter writer;
+
+  public IdentityJob(Warehouse warehouse, String runId) {
+    this.warehouse = warehouse;
+    this.writer = new TableWriter(warehouse, runId, "identity");
+  }
+
+  public Result run(List<LocalDate> dates) {
+    warehouse.spark().sparkContext().setJobGroup("identity", "identity " + dates.get(0) + ".." + dates.get(dates.size() - 1), false);
+    String inDates = "_export_date IN (" + dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(",")) + ")";
+    Dataset<Row> edges = null;
+    Map<BronzeTable, UnaryOperator<Dataset<Row>>> extractors = Map.of(
+        BronzeTable.POS_TICKETS, IdentityEdges::posTickets,
+        BronzeTable.WEBSHOP_ORDERS, IdentityEdges::webshopOrders,
+        BronzeTable.MARKETPLACE_ORDERS, IdentityEdges::marketplaceOrders,
+        BronzeTable.TOUCHPOINT_EVENTS, IdentityEdges::touchEvents,
+        BronzeTable.CRM_MEMBERS, IdentityEdges::crmMembers,
+        BronzeTable.CRM_BINDINGS, IdentityEdges::crmBindings);
+    for (BronzeTable t : BronzeTable.values()) {
+      if (!extractors.containsKey(t) || !warehouse.exists("bronze", t.tableName())) {
+        continue;
+      }
+      Dataset<Row> e = extractors.get(t).apply(warehouse.read("bronze", t.tableName()).where(inDates));
+      edges = edges == null ? e : edges.unionByName(e);
+    }
+    if (edges == null) {
+      LOG.info("identity: no bronze tables yet, nothing to resolve");
+      return new Result(0, 0, 0);
+    }
+    Dataset<Row> existing = warehouse.readOrEmpty("silver", MAP, MAP_SCHEMA);
+
+    // Nodes of this batch: each identifier with its first sighting.
+    Dataset<Row> batchNodes = edges.select(col("identifier_b").as("identifier"), col("seen_date"))
+        .groupBy("identifier").agg(min("seen_date").as("batch_first_seen"));
+    Dataset<Row> nodes = batchNodes.join(existing.select("identifier", "customer_id", "first_seen_date"), "identifier", "left")
+        .select(col("identifier"), col("customer_id"),
+            org.apache.spark.sql.functions.coalesce(col("first_seen_date"), col("batch_first_seen")).as("first_seen_date"),
+            when(col("customer_id").isNotNull(), concat(lit("cust:"), col("customer_id"))).otherwise(col("identifier")).as("node"))
+        .localCheckpoint();
+
+    // Existing customers touched by the batch are labelled by their oldest identifier overall.
+    Dataset<Row> touched = nodes.filter(col("customer_id").isNotNull()).select("customer_id").distinct();
+    Dataset<Row> customerLabels = existing.join(touched, "customer_id")
+        .groupBy("customer_id").agg(min(CustomerIds.label(col("first_seen_date"), col("identifier"))).as("label"))
+        .select(concat(lit("cust:"), col("customer_id")).as("node"), col("label"));
+    Dataset<Row> newLabels = nodes.filter(col("customer_id").isNull())
+        .select(col("node"), CustomerIds.label(col("first_seen_date"), col("identifier")).as("label"));
+    Dataset<Row> labels = customerLabels.unionByName(newLabels);
+
+    Dataset<Row> nodeOf = nodes.select("identifier", "node");
+    Dataset<Row> superEdges = edges.join(nodeOf.withColumnRenamed("identifier", "identifier_a").withColumnRenamed("node", "src"), "identifier_a")
+        .join(nodeOf.withColumnRenamed("identifier", "identifier_b").withColumnRenamed("node", "dst"), "identifier_b")
+        .select("src", "dst");
+    Dataset<Row> components = ConnectedComponents.run(superEdges, labels, 50)
+        .select(col("node"), CustomerIds.fromLabel(col("label")).as("resolved_id"));
+
+    Dataset<Row> merges = components.filter(col("node").startsWith("cust:"))
+        .select(substring_index(col("node"), "cust:", -1).as("merged_customer_id"), col("resolved_id").as("surviving_customer_id"))
+        .filter(col("merged_customer_id").notEqual(col("surviving_customer_id")))
+        .localCheckpoint();
+    long mergeCount = merges.count();
+
+    Dataset<Row> resolvedNodes = nodes.join(components, "node");
+    Dataset<Row> newIdentifiers = resolvedNodes.filter(col("customer_id").isNull())
+        .select(col("identifier"), substring_index(col("identifier"), ":", 1).as("identifier_type"),
+            col("resolved_id").as("customer_id"), col("first_seen_date"));
+    Dataset<Row> rekeyed = existing.join(merges, existing.col("customer_id").equalTo(merges.col("merged_customer_id")))
+        .select(col("identifier"), col("identifier_type"), col("surviving_customer_id").as("customer_id"), col("first_seen_date"));
+    Dataset<Row> upserts = newIdentifiers.unionByName(rekeyed).localCheckpoint();
+    long newCount = newIdentifiers.count();
+
+    writer.upsert(upserts, "silver", MAP, List.of("identifier"), List.of());
+    if (mergeCount > 0) {
+      Dataset<Row> log = merges.withColumn("merged_by_run_id", lit(writer.runId()));
+      writer.upsert(log, "silver", MERGES, List.of("merged_customer_id"), List.of());
+      for (String table : List.of("orders", "touchpoints")) {
+        if (warehouse.exists("silver", table)) {
+          warehouse.delta("silver", table).as("t")
+              .merge(merges.as("m"), "t.customer_id = m.merged_customer_id")
+              .whenMatched().updateExpr(Map.of("customer_id", "m.surviving_customer_id"))
+              .execute();
+        }
+      }
+    }
+    long customers = warehouse.read("silver", MAP).select("customer_id").distinct().count();
+    LOG.info("identity: {} new identifier(s), {} merge(s), {} customer(s)", newCount, mergeCount, customers);
+    return new Result(newCount, mergeCount, customers);
+  }
+}

@@ -1,0 +1,329 @@
+package io.touchpoint.jobs.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.touchpoint.errors.Errors;
+import io.touchpoint.errors.TouchpointException;
+import io.touchpoint.ingest.BronzeTable;
+import io.touchpoint.ingest.UnreadableFileException;
+import io.touchpoint.jobs.config.TouchpointConfig;
+import io.touchpoint.jobs.spark.TableWriter;
+import io.touchpoint.jobs.spark.Warehouse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lands the export files of a set of dates in {@code bronze.<source>__<entity>}, quarantines bad
+ * rows in {@code ops.rejects} and logs every file in {@code ops.ingestion_log} with
+ * rows read = accepted + rejected. A file already ingested with the same checksum is skipped; a
+ * changed file replaces its earlier rows. All dates are parsed in one Spark job per table.
+ */
+public final class IngestJob {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
+  public static final String OPS = "ops";
+  public static final String LOG_TABLE = "ingestion_log";
+  public static final String REJECTS_TABLE = "rejects";
+
+  static final StructType LOG_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("table_name", DataTypes.StringType, false)
+      .add("export_date", DataTypes.DateType, false)
+      .add("source_file", DataTypes.StringType, false)
+      .add("checksum", DataTypes.StringType, false)
+      .add("bytes", DataTypes.LongType, false)
+      .add("rows_read", DataTypes.LongType, false)
+      .add("rows_accepted", DataTypes.LongType, false)
+      .add("rows_rejected", DataTypes.LongType, false)
+      .add("encoding", DataTypes.StringType, true)
+      .add("notes", DataTypes.StringType, true)
+      .add("status", DataTypes.StringType, false)
+      .add("ingested_at", DataTypes.TimestampType, false);
+
+  /** Per-table outcome of one ingest run. */
+  public record TableResult(BronzeTable table, int filesSeen, int filesIngested, long rowsRead,
+      long rowsAccepted, long rowsRejected) {
+    public double acceptedShare() {
+      return rowsRead == 0 ? 1.0 : (double) rowsAccepted / rowsRead;
+    }
+  }
+
+  public record Result(List<TableResult> tables) {
+    public long rowsRejected() {
+      return tables.stream().mapToLong(TableResult::rowsRejected).sum();
+    }
+
+    public long rowsRead() {
+      return tables.stream().mapToLong(TableResult::rowsRead).sum();
+    }
+  }
+
+  private final Warehouse warehouse;
+  private final TouchpointConfig config;
+  private final TableWriter writer;
+  private final Instant startedAt;
+
+  public IngestJob(Warehouse warehouse, TouchpointConfig config, String runId, Instant startedAt) {
+    this.warehouse = warehouse;
+    this.config = config;
+    this.writer = new TableWriter(warehouse, runId, "ingest");
+    this.startedAt = startedAt;
+  }
+
+  public Result run(List<LocalDate> dates, Set<String> sources) {
+    SparkSession spark = warehouse.spark();
+    spark.sparkContext().setJobGroup("ingest", "ingest " + dates.get(0) + ".." + dates.get(dates.size() - 1), false);
+    List<ExportFile> listed = list(dates, sources);
+    HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<ExportFile> withSums = listed.isEmpty() ? List.of()
+        : jsc.parallelize(listed, Math.min(listed.size(), 16))
+            .map(f -> f.withChecksum(HadoopFiles.sha256(files.read(f.absolutePath())))).collect();
+    Set<String> done = alreadyIngested();
+    List<TableResult> results = new ArrayList<>();
+    List<String> gateFailures = new ArrayList<>();
+    List<Landed> landed = new ArrayList<>();
+    try {
+      for (BronzeTable table : BronzeTable.values()) {
+        if (!sources.contains(table.source())) {
+          continue;
+        }
+        List<ExportFile> mine = withSums.stream().filter(f -> f.table() == table).toList();
+        List<ExportFile> pending = mine.stream()
+            .filter(f -> !done.contains(f.relativePath() + "|" + f.checksum())).toList();
+        if (pending.isEmpty()) {
+          LOG.info("{}: {} file(s), all already ingested unchanged: skipped", table.tableName(), mine.size());
+          results.add(new TableResult(table, mine.size(), 0, 0, 0, 0));
+          continue;
+        }
+        Landed l = land(jsc, files, table, pending);
+        landed.add(l);
+        TableResult r = new TableResult(table, mine.size(), pending.size(), l.accepted() + l.rejected(), l.accepted(), l.rejected());
+        results.add(r);
+        if (!l.passes()) {
+          gateFailures.add(String.format("%s accepted %d of %d rows (%.2f%%)", table.tableName(),
+              r.rowsAccepted(), r.rowsRead(), 100 * r.acceptedShare()));
+        }
+      }
+      write(landed);
+    } finally {
+      landed.forEach(l -> l.rows().unpersist());
+    }
+    if (!gateFailures.isEmpty()) {
+      throw Errors.qualityGate("ingest " + dates.get(0) + ".." + dates.get(dates.size() - 1),
+          "accepted share below " + config.minAcceptedShare() * 100 + "% for " + gateFailures
+              + "; their rows were not written to bronze",
+          "Inspect ops.rejects for those files (reason_code, raw_row), get corrected exports re-delivered and rerun"
+              + " (only changed files are re-read), or lower ingest.min-accepted-share knowingly");
+    }
+    return new Result(results);
+  }
+
+  /** One table's parsed files, persisted until written, with per-file counts. */
+  private record Landed(BronzeTable table, List<ExportFile> files, Dataset<Row> rows, Map<String, long[]> counts,
+      Map<String, String[]> fileInfo, boolean passes) {
+    long accepted() {
+      return counts.values().stream().mapToLong(c -> c[0]).sum();
+    }
+
+    long rejected() {
+      return counts.values().stream().mapToLong(c -> c[1]).sum();
+    }
+
+    String scope() {
+      String fileList = files.stream().map(f -> "'" + f.relativePath().replace("'", "''") + "'")
+          .collect(Collectors.joining(","));
+      String dateList = files.stream().map(f -> "DATE'" + f.exportDate() + "'").distinct()
+          .collect(Collectors.joining(","));
+      return "_export_date IN (" + dateList + ") AND _source_file IN (" + fileList + ")";
+    }
+  }
+
+  private Landed land(JavaSparkContext jsc, HadoopFiles files, BronzeTable table, List<ExportFile> pending) {
+    SparkSession spark = warehouse.spark();
+    StructType data = table.dataSchema();
+    ParseFiles parse = new ParseFiles(files, config.pii(), config.channels(), config.zone(),
+        config.marketplaceEncodings(), data.size());
+    JavaRDD<Row> rows = jsc.parallelize(pending, Math.max(1, Math.min(pending.size(), 64))).flatMap(parse);
+    Dataset<Row> landing = spark.createDataFrame(rows, ParseFiles.landingSchema(data))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, long[]> counts = new HashMap<>();
+    Map<String, String[]> fileInfo = new HashMap<>();
+    List<Row> stats;
+    try {
+      stats = landing.groupBy("_source_file", "_status")
+          .agg(org.apache.spark.sql.functions.count(lit(1)).as("n"),
+              org.apache.spark.sql.functions.max("reason_code").as("code"),
+              org.apache.spark.sql.functions.max("reason_detail").as("detail"))
+          .collectAsList();
+    } catch (RuntimeException e) {
+      landing.unpersist();
+      throw userError(e);
+    }
+    for (Row r : stats) {
+      String file = r.getString(0);
+      switch (r.getString(1)) {
+        case ParseFiles.FILE -> fileInfo.put(file, new String[] {r.getString(3), r.getString(4)});
+        case ParseFiles.ACCEPTED -> counts.computeIfAbsent(file, k -> new long[2])[0] += r.getLong(2);
+        default -> counts.computeIfAbsent(file, k -> new long[2])[1] += r.getLong(2);
+      }
+    }
+    long accepted = counts.values().stream().mapToLong(c -> c[0]).sum();
+    long read = accepted + counts.values().stream().mapToLong(c -> c[1]).sum();
+    boolean passes = read == 0 || (double) accepted / read >= config.minAcceptedShare();
+    LOG.info("{}: {} file(s) parsed, rows read {} = accepted {} + rejected {}{}", table.tableName(),
+        pending.size(), read, accepted, read - accepted, passes ? "" : " — BELOW THE ACCEPTED-SHARE GATE");
+    return new Landed(table, pending, landing, counts, fileInfo, passes);
+  }
+
+  /** Rejects of every table in one commit, bronze per table (only when it passed the gate), then the log. */
+  private void write(List<Landed> landed) {
+    if (landed.isEmpty()) {
+      return;
+    }
+    SparkSession spark = warehouse.spark();
+    Column ingestedAt = lit(Timestamp.from(startedAt)).cast("timestamp");
+    Dataset<Row> rejects = null;
+    List<String> scopes = new ArrayList<>();
+    for (Landed l : landed) {
+      Dataset<Row> r = l.rows().filter(col("_status").equalTo(ParseFiles.REJECTED))
+          .select(lit(l.table().tableName()).as("table_name"), col("_export_date"), col("_source_file"),
+              col("_row_number"), col("reason_code"), col("reason_detail"), col("raw_row"),
+              ingestedAt.as("_ingested_at"), lit(writer.runId()).as("_run_id"));
+      rejects = rejects == null ? r : rejects.unionByName(r);
+      scopes.add("(" + l.scope() + ")");
+    }
+    writer.replaceWhere(rejects, OPS, REJECTS_TABLE, String.join(" OR ", scopes), List.of("_export_date"));
+    for (Landed l : landed) {
+      if (!l.passes() || (l.accepted() == 0 && !warehouse.exists("bronze", l.table().tableName()))) {
+        continue;
+      }
+      List<Column> cols = new ArrayList<>();
+      Arrays.stream(l.table().dataSchema().fieldNames()).forEach(n -> cols.add(col(n)));
+      cols.add(col("_export_date"));
+      cols.add(col("_source_file"));
+      cols.add(col("_row_number"));
+      cols.add(ingestedAt.as("_ingested_at"));
+      cols.add(lit(writer.runId()).as("_run_id"));
+      Dataset<Row> bronze = l.rows().filter(col("_status").equalTo(ParseFiles.ACCEPTED)).select(cols.toArray(new Column[0]));
+      writer.replaceWhere(bronze, "bronze", l.table().tableName(), l.scope(), List.of("_export_date"));
+    }
+    List<Row> logRows = new ArrayList<>();
+    for (Landed l : landed) {
+      for (ExportFile f : l.files()) {
+        long[] c = l.counts().getOrDefault(f.relativePath(), new long[2]);
+        String[] info = l.fileInfo().getOrDefault(f.relativePath(), new String[] {null, null});
+        logRows.add(RowFactory.create(writer.runId(), l.table().tableName(), f.exportDate(), f.relativePath(),
+            f.checksum(), f.bytes(), c[0] + c[1], c[0], c[1], info[0],
+            info[1] == null || info[1].isEmpty() ? null : info[1], l.passes() ? "ingested" : "failed_gate", startedAt));
+      }
+    }
+    writer.append(spark.createDataFrame(logRows, LOG_SCHEMA), OPS, LOG_TABLE);
+  }
+
+  /** The {@code file|checksum} pairs already landed successfully. */
+  private Set<String> alreadyIngested() {
+    if (!warehouse.exists(OPS, LOG_TABLE)) {
+      return Set.of();
+    }
+    Set<String> out = new HashSet<>();
+    for (Row r : warehouse.read(OPS, LOG_TABLE).filter(col("status").equalTo("ingested"))
+        .select("source_file", "checksum").distinct().collectAsList()) {
+      out.add(r.getString(0) + "|" + r.getString(1));
+    }
+    return out;
+  }
+
+  /** Lists the expected export files of every requested source and date; missing ones are an error. */
+  List<ExportFile> list(List<LocalDate> dates, Set<String> sources) {
+    List<ExportFile> out = new ArrayList<>();
+    Path root = new Path(config.exports());
+    try {
+      FileSystem fs = root.getFileSystem(warehouse.spark().sparkContext().hadoopConfiguration());
+      if (!fs.exists(root)) {
+        throw Errors.input("ingest from " + config.exports(), "the exports folder does not exist",
+            "Pass --exports DIR (or set TOUCHPOINT_EXPORTS / exports.dir), or run `touchpoint generate` first");
+      }
+      Map<String, List<BronzeTable>> bySource = new LinkedHashMap<>();
+      for (BronzeTable t : BronzeTable.values()) {
+        if (sources.contains(t.source())) {
+          bySource.computeIfAbsent(t.source(), k -> new ArrayList<>()).add(t);
+        }
+      }
+      for (LocalDate d : dates) {
+        for (Map.Entry<String, List<BronzeTable>> e : bySource.entrySet()) {
+          Path dir = new Path(root, e.getKey() + "/" + d);
+          if (!fs.exists(dir)) {
+            throw Errors.missingSource(e.getKey(), d.toString(), java.nio.file.Path.of(dir.toString()));
+          }
+          FileStatus[] present;
+          try {
+            present = fs.listStatus(dir);
+          } catch (IOException io) {
+            throw Errors.missingSource(e.getKey(), d.toString(), java.nio.file.Path.of(dir.toString()));
+          }
+          Map<String, FileStatus> byName = new HashMap<>();
+          for (FileStatus s : present) {
+            byName.put(s.getPath().getName(), s);
+          }
+          for (BronzeTable t : e.getValue()) {
+            for (String expected : t.expectedFiles()) {
+              FileStatus s = byName.remove(expected);
+              if (s == null) {
+                throw Errors.input("ingest " + t.tableName() + " for " + d,
+                    "the export folder " + dir + " has no " + expected,
+                    "Ask the " + e.getKey() + " system to re-deliver that day's export (an empty file with its header is valid)");
+              }
+              out.add(new ExportFile(t, d, e.getKey() + "/" + d + "/" + expected, s.getPath().toString(), s.getLen(), null));
+            }
+          }
+          byName.keySet().stream().filter(n -> !n.startsWith(".") && !n.startsWith("_")).sorted()
+              .forEach(n -> LOG.warn("{}/{}: unexpected file {} ignored (not part of the {} contract, docs/EXPORTS.md)",
+                  e.getKey(), d, n, e.getKey()));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private static RuntimeException userError(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnreadableFileException u) {
+        return Errors.input("ingest " + u.file(), u.getMessage(), "See above", u);
+      }
+      if (t instanceof TouchpointException te) {
+        return te;
+      }
+    }
+    return e;
+  }
+}

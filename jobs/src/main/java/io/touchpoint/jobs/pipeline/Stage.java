@@ -1,0 +1,10 @@
+package io.touchpoint.jobs.pipeline;
+
+/** The nightly stages in dependency order; later capabilities add theirs here. */
+public enum Stage {
+  INGEST, IDENTITY, SILVER;
+
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

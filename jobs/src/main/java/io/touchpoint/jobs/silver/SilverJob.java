@@ -1,0 +1,78 @@
+package io.touchpoint.jobs.silver;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.touchpoint.ingest.BronzeTable;
+import io.touchpoint.jobs.identity.IdentityJob;
+import io.touchpoint.jobs.spark.TableWriter;
+import io.touchpoint.jobs.spark.Warehouse;
+import io.touchpoint.silver.SilverCustomers;
+import io.touchpoint.silver.SilverOrders;
+import io.touchpoint.silver.SilverTouchpoints;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the silver layer for the run's export dates, idempotently:
+ * <ul>
+ *   <li>{@code silver.orders} — MERGE on order_id of every order sold or refunded in the batch,
+ *       recomputed from all its bronze deliveries (so late refunds net correctly);</li>
+ *   <li>{@code silver.unmatched_refunds} — refunds whose order is unknown (never dropped);</li>
+ *   <li>{@code silver.touchpoints} — replaceWhere on the batch's export dates;</li>
+ *   <li>{@code silver.ad_spend} — replaceWhere on spend_date (one row per date, channel, campaign);</li>
+ *   <li>{@code silver.customers} — recomputed whole from the identity map, CRM and orders.</li>
+ * </ul>
+ */
+public final class SilverJob {
+  private static final Logger LOG = LoggerFactory.getLogger(SilverJob.class);
+
+  private final Warehouse warehouse;
+  private final TableWriter writer;
+
+  public SilverJob(Warehouse warehouse, String runId) {
+    this.warehouse = warehouse;
+    this.writer = new TableWriter(warehouse, runId, "silver");
+  }
+
+  public void run(List<LocalDate> dates) {
+    warehouse.spark().sparkContext().setJobGroup("silver", "silver " + dates.get(0) + ".." + dates.get(dates.size() - 1), false);
+    String dateList = dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(","));
+    String inDates = "_export_date IN (" + dateList + ")";
+    Dataset<Row> identity = warehouse.read("silver", IdentityJob.MAP);
+
+    Dataset<Row> pos = bronze(BronzeTable.POS_TICKETS);
+    Dataset<Row> web = bronze(BronzeTable.WEBSHOP_ORDERS);
+    Dataset<Row> market = bronze(BronzeTable.MARKETPLACE_ORDERS);
+    Dataset<Row> batchSales = SilverOrders.sales(pos.where(inDates), web.where(inDates), market.where(inDates));
+    Dataset<Row> batchRefunds = SilverOrders.refunds(pos.where(inDates), web.where(inDates), market.where(inDates));
+    Dataset<Row> affected = batchSales.select("order_id").union(batchRefunds.select("order_id")).distinct();
+    Dataset<Row> sales = SilverOrders.sales(pos, web, market).join(affected, "order_id", "left_semi");
+    Dataset<Row> refunds = SilverOrders.refunds(pos, web, market).join(affected, "order_id", "left_semi");
+    writer.upsert(SilverOrders.build(sales, refunds, identity), "silver", "orders", List.of("order_id"), List.of());
+    Dataset<Row> unmatched = SilverOrders.unmatched(refunds, sales);
+    writer.upsert(unmatched, "silver", "unmatched_refunds", List.of("order_id"), List.of());
+
+    Dataset<Row> events = bronze(BronzeTable.TOUCHPOINT_EVENTS).where(inDates);
+    writer.replaceWhere(SilverTouchpoints.build(events, identity), "silver", "touchpoints", inDates, List.of("_export_date"));
+
+    Dataset<Row> spend = bronze(BronzeTable.AD_SPEND).where(inDates)
+        .select(col("spend_date"), col("channel"), col("campaign_id"), col("spend_cny"), col("impressions"), col("clicks"));
+    writer.replaceWhere(spend, "silver", "ad_spend", "spend_date IN (" + dateList + ")", List.of());
+
+    Dataset<Row> customers = SilverCustomers.build(identity, bronze(BronzeTable.CRM_MEMBERS),
+        warehouse.read("silver", "orders"));
+    writer.overwrite(customers, "silver", "customers");
+    LOG.info("silver: orders, touchpoints, ad_spend and customers written for {} date(s)", dates.size());
+  }
+
+  private Dataset<Row> bronze(BronzeTable t) {
+    StructType schema = t.schema();
+    return warehouse.readOrEmpty("bronze", t.tableName(), schema);
+  }
+}

@@ -1,0 +1,36 @@
+package io.touchpoint.jobs.spark;
+
+import io.touchpoint.jobs.config.TouchpointConfig;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the SparkSession for a job. Under spark-submit the master and cluster settings come
+ * from spark-submit; locally Touchpoint sets {@code local[*]}, a loopback driver and no UI.
+ */
+public final class Sessions {
+  private Sessions() {}
+
+  public static SparkSession create(TouchpointConfig config, String appName) {
+    boolean submitted = System.getProperty("spark.master") != null;
+    SparkSession.Builder b = SparkSession.builder().appName(appName);
+    if (!submitted) {
+      b.master(config.sparkMaster())
+          .config("spark.ui.enabled", "false")
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.driver.bindAddress", "127.0.0.1")
+          .config("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()))
+          .config("spark.default.parallelism", String.valueOf(Math.max(2, config.shufflePartitions())))
+          .config("spark.databricks.delta.snapshotPartitions", "2")
+          .config("spark.sql.warehouse.dir", config.warehouse() + "/_spark_catalog");
+    }
+    SparkSession spark = b
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.datetime.java8API.enabled", "true")
+        .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
+}

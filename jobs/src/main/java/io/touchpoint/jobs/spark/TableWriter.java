@@ -1,0 +1,95 @@
+package io.touchpoint.jobs.spark;
+
+import io.delta.tables.DeltaTable;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+
+/**
+ * The only way jobs write tables: every write is scoped ({@code replaceWhere}, {@code MERGE} on
+ * keys, or a whole-table overwrite for small derived tables) so a rerun gives the same table,
+ * and every commit carries the run id and job in Delta's {@code userMetadata}.
+ */
+public final class TableWriter {
+  private final Warehouse warehouse;
+  private final String runId;
+  private final String job;
+
+  public TableWriter(Warehouse warehouse, String runId, String job) {
+    this.warehouse = warehouse;
+    this.runId = runId;
+    this.job = job;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  private String metadata() {
+    return "{\"run_id\":\"" + runId + "\",\"job\":\"" + job + "\"}";
+  }
+
+  /** Replaces the rows matching {@code predicate} with {@code data} (all of which must match it). */
+  public void replaceWhere(Dataset<Row> data, String schema, String table, String predicate, List<String> partitionBy) {
+    var w = data.write().format("delta").mode(SaveMode.Overwrite)
+        .option("replaceWhere", predicate)
+        .option("userMetadata", metadata());
+    if (!partitionBy.isEmpty() && !warehouse.exists(schema, table)) {
+      w = w.partitionBy(partitionBy.toArray(new String[0]));
+    }
+    w.save(warehouse.path(schema, table));
+  }
+
+  /** Replaces the whole table (small derived tables recomputed from their inputs each run). */
+  public void overwrite(Dataset<Row> data, String schema, String table) {
+    data.write().format("delta").mode(SaveMode.Overwrite)
+        .option("overwriteSchema", "true")
+        .option("userMetadata", metadata())
+        .save(warehouse.path(schema, table));
+  }
+
+  public void append(Dataset<Row> data, String schema, String table) {
+    data.write().format("delta").mode(SaveMode.Append)
+        .option("userMetadata", metadata())
+        .save(warehouse.path(schema, table));
+  }
+
+  /**
+   * Upserts {@code data} on the key columns: matched rows are updated when any other column
+   * differs, new keys inserted. Creates the table from {@code data} when it does not exist.
+   */
+  public void upsert(Dataset<Row> data, String schema, String table, List<String> keys, List<String> partitionBy) {
+    if (!warehouse.exists(schema, table)) {
+      var w = data.write().format("delta").mode(SaveMode.ErrorIfExists).option("userMetadata", metadata());
+      if (!partitionBy.isEmpty()) {
+        w = w.partitionBy(partitionBy.toArray(new String[0]));
+      }
+      w.save(warehouse.path(schema, table));
+      return;
+    }
+    String on = String.join(" AND ", keys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").toList());
+    String changed = String.join(" OR ", java.util.Arrays.stream(data.columns())
+        .filter(c -> !keys.contains(c))
+        .map(c -> "NOT (t.`" + c + "` <=> s.`" + c + "`)").toList());
+    warehouse.spark().conf().set("spark.databricks.delta.commitInfo.userMetadata", metadata());
+    try {
+      var merge = warehouse.delta(schema, table).as("t").merge(data.as("s"), on);
+      (changed.isEmpty() ? merge : merge.whenMatched(changed).updateAll()).whenNotMatched().insertAll().execute();
+    } finally {
+      warehouse.spark().conf().unset("spark.databricks.delta.commitInfo.userMetadata");
+    }
+  }
+
+  /** Updates one column on the rows that match {@code condition}, e.g. re-keying merged customers. */
+  public void update(String schema, String table, String condition, Map<String, String> set) {
+    warehouse.spark().conf().set("spark.databricks.delta.commitInfo.userMetadata", metadata());
+    try {
+      DeltaTable t = warehouse.delta(schema, table);
+      t.updateExpr(condition, set);
+    } finally {
+      warehouse.spark().conf().unset("spark.databricks.delta.commitInfo.userMetadata");
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.touchpoint.ingest;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+
+/** Typed reading of export values; each failure is a {@link RowRejected} with its reason. */
+final class Fields {
+  private static final DateTimeFormatter LOCAL =
+      new DateTimeFormatterBuilder().appendPattern("yyyy-MM-dd[ ]['T']HH:mm:ss").toFormatter();
+  private static final DateTimeFormatter LOCAL_WITH_OFFSET =
+      new DateTimeFormatterBuilder().append(LOCAL).appendOffset("+HH:MM", "Z").toFormatter();
+
+  private Fields() {}
+
+  static String required(String value, String column) throws RowRejected {
+    if (value == null || value.isBlank()) {
+      throw new RowRejected(RejectReason.MISSING_VALUE, column + " is empty");
+    }
+    return value.trim();
+  }
+
+  static String optional(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  static BigDecimal amount(String raw, String column, ParseContext ctx) throws RowRejected {
+    String s = required(raw, column).replace("¥", "").replace("￥", "").trim();
+    BigDecimal v;
+    try {
+      v = new BigDecimal(s);
+    } catch (NumberFormatException e) {
+      throw new RowRejected(RejectReason.NON_NUMERIC_AMOUNT, column + " '" + clip(s) + "' is not a number");
+    }
+    if (v.abs().compareTo(ctx.maxAmountCny()) > 0) {
+      throw new RowRejected(RejectReason.ABSURD_AMOUNT,
+          column + " " + v.toPlainString() + " exceeds the bound " + ctx.maxAmountCny().toPlainString());
+    }
+    return v.setScale(2, RoundingMode.HALF_UP);
+  }
+
+  static long count(String raw, String column) throws RowRejected {
+    String s = required(raw, column);
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw new RowRejected(RejectReason.NON_NUMERIC_AMOUNT, column + " '" + clip(s) + "' is not a whole number");
+    }
+  }
+
+  /** A local time that must carry its UTC offset ({@code 2026-01-05 14:23:11+08:00}). */
+  static Instant offsetTime(String raw, String column, ParseContext ctx) throws RowRejected {
+    String s = required(raw, column);
+    Instant t;
+    try {
+      t = OffsetDateTime.parse(s, LOCAL_WITH_OFFSET).toInstant();
+    } catch (DateTimeParseException e) {
+      try {
+        LocalDateTime.parse(s, LOCAL);
+        throw new RowRejected(RejectReason.BAD_TIMESTAMP,
+            column + " '" + clip(s) + "' has no UTC offset (expected e.g. 2026-01-05 14:23:11+08:00)");
+      } catch (DateTimeParseException e2) {
+        throw new RowRejected(RejectReason.BAD_TIMESTAMP, column + " '" + clip(s) + "' is not a timestamp");
+      }
+    }
+    return inRange(t, column, ctx);
+  }
+
+  /** A UTC ISO-8601 instant ({@code 2026-01-05T06:23:11Z}); an explicit offset is accepted too. */
+  static Instant utcTime(String raw, String column, ParseContext ctx) throws RowRejected {
+    String s = required(raw, column);
+    Instant t;
+    try {
+      t = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new RowRejected(RejectReason.BAD_TIMESTAMP,
+          column + " '" + clip(s) + "' is not an ISO-8601 UTC timestamp (expected e.g. 2026-01-05T06:23:11Z)");
+    }
+    return inRange(t, column, ctx);
+  }
+
+  /** A local wall-clock time without offset, read in the context's zone (marketplace exports). */
+  static Instant localTime(String raw, String column, ParseContext ctx) throws RowRejected {
+    String s = required(raw, column);
+    Instant t;
+    try {
+      t = LocalDateTime.parse(s, LOCAL).atZone(ctx.zone()).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new RowRejected(RejectReason.BAD_TIMESTAMP, column + " '" + clip(s) + "' is not a timestamp");
+    }
+    return inRange(t, column, ctx);
+  }
+
+  static Instant inRange(Instant t, String column, ParseContext ctx) throws RowRejected {
+    if (t.isAfter(ctx.latestAllowed())) {
+      throw new RowRejected(RejectReason.FUTURE_TIMESTAMP,
+          column + " " + t + " is after the export day " + ctx.exportDate());
+    }
+    if (t.isBefore(ctx.earliestAllowed())) {
+      throw new RowRejected(RejectReason.BAD_TIMESTAMP, column + " " + t + " is before 2000-01-01");
+    }
+    return t;
+  }
+
+  static LocalDate date(String raw, String column) throws RowRejected {
+    String s = required(raw, column);
+    try {
+      return LocalDate.parse(s);
+    } catch (DateTimeParseException e) {
+      throw new RowRejected(RejectReason.BAD_TIMESTAMP, column + " '" + clip(s) + "' is not a date (YYYY-MM-DD)");
+    }
+  }
+
+  static String oneOf(String raw, String column, Set<String> allowed) throws RowRejected {
+    String s = required(raw, column);
+    if (!allowed.contains(s)) {
+      throw new RowRejected(RejectReason.UNKNOWN_VALUE, column + " '" + clip(s) + "' is not one of " + allowed);
+    }
+    return s;
+  }
+
+  static String clip(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+  }
+}

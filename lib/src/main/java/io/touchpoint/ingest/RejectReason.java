@@ -1,0 +1,34 @@
+package io.touchpoint.ingest;
+
+/** Why an export row was quarantined instead of landing in bronze. Stored as {@code reason_code}. */
+public enum RejectReason {
+  /** Broken quoting, truncated JSON, unparseable line. */
+  MALFORMED_LINE,
+  /** A CSV line with more or fewer fields than the header. */
+  WRONG_FIELD_COUNT,
+  /** An exact copy of an earlier line of the same file. */
+  DUPLICATE_ROW,
+  /** Same business key as an earlier row of the same file, different content. */
+  DUPLICATE_KEY,
+  /** A required value is empty. */
+  MISSING_VALUE,
+  /** The file lacks a required column, so none of its rows can be read. */
+  MISSING_COLUMN,
+  /** The file cannot be decoded in its declared encoding (nor in the usual alternative). */
+  UNDECODABLE_FILE,
+  NON_NUMERIC_AMOUNT,
+  /** A negative amount on a sale (refunds are the only negative rows allowed). */
+  NEGATIVE_AMOUNT,
+  /** An amount beyond the plausible bound (default ¥1,000,000 per order). */
+  ABSURD_AMOUNT,
+  UNKNOWN_CHANNEL,
+  /** A value outside its allowed set (status, tier, event type, identifier type). */
+  UNKNOWN_VALUE,
+  BAD_TIMESTAMP,
+  /** A timestamp after the end of the export day plus one day of tolerance. */
+  FUTURE_TIMESTAMP,
+  /** A row dated on another day than the export it came in (e.g. spend_date ≠ folder date). */
+  WRONG_DATE,
+  /** A refund without the order it refunds. */
+  MISSING_REFERENCE
+}
