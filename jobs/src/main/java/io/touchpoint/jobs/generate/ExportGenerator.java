@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,33 +64,39 @@ public final class ExportGenerator {
       rowsBySource.put(s, 0L);
     }
 
-    long simulateNanos = 0;
-    long writeNanos = 0;
     LOG.info("built {} persons in {} ms", world.persons.size(), (System.nanoTime() - started) / 1_000_000);
-    for (int d = 0; d < config.days(); d++) {
-      long t0 = System.nanoTime();
-      Events.Day day = simulator.simulate(d);
-      long t1 = System.nanoTime();
-      simulateNanos += t1 - t0;
-      realised.day(day);
-      List<Table> tables = new ArrayList<>();
-      tables.add(pos.table(day));
-      tables.add(webshop.table(day));
-      tables.addAll(marketplace.tables(day));
-      tables.add(touchpoints.table(day));
-      tables.add(spend.table(day));
-      tables.addAll(crm.tables(day));
-      for (Table t : tables) {
-        defects.apply(t);
-        writer.write(t);
-        rowsByFile.put(t.file, (long) t.rows.size());
-        rowsBySource.merge(t.source, (long) t.rows.size(), Long::sum);
+    ExecutorService files = Executors.newSingleThreadExecutor(task -> {
+      Thread t = new Thread(task, "generate-writer");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Future<?> inFlight = null;
+      for (int d = 0; d < config.days(); d++) {
+        Events.Day day = simulator.simulate(d);
+        realised.day(day);
+        List<Table> tables = new ArrayList<>();
+        tables.add(pos.table(day));
+        tables.add(webshop.table(day));
+        tables.addAll(marketplace.tables(day));
+        tables.add(touchpoints.table(day));
+        tables.add(spend.table(day));
+        tables.addAll(crm.tables(day));
+        for (Table t : tables) {
+          defects.apply(t);
+          rowsByFile.put(t.file, (long) t.rows.size());
+          rowsBySource.merge(t.source, (long) t.rows.size(), Long::sum);
+        }
+        await(inFlight);
+        inFlight = files.submit(() -> tables.forEach(writer::write));
+        if ((d + 1) % 10 == 0 || d + 1 == config.days()) {
+          LOG.info("generated day {}/{} ({}): {} orders, {} touches so far", d + 1, config.days(), world.date(d),
+              realised.orders(), realised.touches());
+        }
       }
-      writeNanos += System.nanoTime() - t1;
-      if ((d + 1) % 10 == 0 || d + 1 == config.days()) {
-        LOG.info("generated day {}/{} ({}): {} orders, {} touches so far", d + 1, config.days(), world.date(d),
-            realised.orders(), realised.touches());
-      }
+      await(inFlight);
+    } finally {
+      files.shutdownNow();
     }
 
     TruthExport truth = new TruthExport(out);
@@ -105,11 +115,27 @@ public final class ExportGenerator {
     summary.put("defects_by_kind", defectCounts);
     truth.json("_truth/summary.json", summary);
     long millis = (System.nanoTime() - started) / 1_000_000;
-    LOG.info("wrote {} days of exports for {} customers to {} in {} ms (simulation {} ms, export files {} ms): {} orders,"
-        + " {} touches, {} defects", config.days(), config.customers(), out, millis, simulateNanos / 1_000_000,
-        writeNanos / 1_000_000, realised.orders(), realised.touches(), defects.defects().size());
+    LOG.info("wrote {} days of exports for {} customers to {} in {} ms ({} orders, {} touches, {} defects)",
+        config.days(), config.customers(), out, millis, realised.orders(), realised.touches(), defects.defects().size());
     return new GenerationSummary(out, realised.orders(), realised.touches(), rowsBySource, rowsByFile,
         defects.defects().size(), figures, millis);
+  }
+
+  private static void await(Future<?> write) {
+    if (write == null) {
+      return;
+    }
+    try {
+      write.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing export files", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   /** Chooses the files that get a file-level fault: wrong_encoding and missing_column in turn. */

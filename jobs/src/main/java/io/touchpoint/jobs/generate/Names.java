@@ -1,11 +1,16 @@
 package io.touchpoint.jobs.generate;
 
+import io.touchpoint.pii.Pii;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 
-/** Realistic identifiers: Chinese mobiles, e-mails, device ids and marketplace buyer nicks. */
+/**
+ * Realistic identifiers: Chinese mobiles, e-mails, device ids and marketplace buyer nicks. Device
+ * ids and nicks that happen to contain something phone-like are redrawn, so PII masking downstream
+ * never rewrites them.
+ */
 final class Names {
   private static final String[] MOBILE_PREFIXES = {
       "130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151", "152", "153",
@@ -66,7 +71,7 @@ final class Names {
   String device(SplittableRandom r) {
     while (true) {
       String d = "d_" + hex16(r.nextLong());
-      if (devices.add(d)) {
+      if (!Pii.looksLikePii(d) && devices.add(d)) {
         return d;
       }
     }
@@ -79,13 +84,13 @@ final class Names {
         case 0 -> switch (platformName) {
           case "tmall" -> "tb" + (100_000_000L + r.nextLong(900_000_000L));
           case "jd" -> "jd_" + Long.toHexString(0x10000000000L + r.nextLong(0xF0000000000L));
-          case "pinduoduo" -> "pdd" + (10_000_000_000L + r.nextLong(89_999_999_999L));
+          case "pinduoduo" -> "pdd" + (100_000_000_000L + r.nextLong(700_000_000_000L));
           default -> "dy" + (1_000_000_000L + r.nextLong(8_999_999_999L));
         };
         case 1 -> pick(r, NICK_WORDS) + pick(r, NICK_WORDS) + pick(r, NICK_TAILS) + (r.nextInt(3) == 0 ? "" : String.valueOf(r.nextInt(10_000)));
         default -> pick(r, SURNAMES) + pick(r, GIVEN) + (r.nextBoolean() ? "_" : "") + r.nextInt(100_000);
       };
-      if (buyers[platform].add(nick)) {
+      if (!Pii.looksLikePii(nick) && buyers[platform].add(nick)) {
         return nick;
       }
     }

@@ -90,6 +90,10 @@ final class TableWriter {
         .withDictionaryEncoding("event_type", true)
         .withDictionaryEncoding("channel", true)
         .withDictionaryEncoding("campaign_id", true)
+        .withStatisticsEnabled(false)
+        .withStatisticsEnabled("event_time", true)
+        .withSizeStatisticsEnabled(false)
+        .withPageWriteChecksumEnabled(false)
         .withRowGroupSize(64L * 1024 * 1024)
         .withPageSize(1024 * 1024)
         .build()) {
