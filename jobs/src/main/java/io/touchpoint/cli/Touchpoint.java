@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         StageCommands.Ingest.class,
         StageCommands.Identity.class,
         StageCommands.Silver.class,
+        io.touchpoint.jobs.generate.GenerateCommand.class,
     })
 public final class Touchpoint implements Runnable {
 

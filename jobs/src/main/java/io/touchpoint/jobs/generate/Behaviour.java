@@ -1,0 +1,103 @@
+package io.touchpoint.jobs.generate;
+
+import java.util.List;
+
+/**
+ * The simulated world's parameters, all in one immutable record so {@code _truth/config.json} can
+ * list them. Purchase model: a BG/NBD-like population (daily baseline hazard λ ~ Gamma, dropout
+ * after each purchase p ~ Beta) whose daily purchase probability is
+ * {@code min(maxDailyProbability, λ × exp(Σ_c effect_c × [touched by c on one of the 7 days before]))}.
+ */
+public record Behaviour(
+    double rateShape,
+    double rateMeanPerDay,
+    double dropoutA,
+    double dropoutB,
+    double maxDailyProbability,
+    int effectWindowDays,
+    double spendShape,
+    double spendMeanCny,
+    double orderShape,
+    double prospectShare,
+    double memberShare,
+    double preWindowMemberShare,
+    double emailShare,
+    double secondaryChannelShare,
+    double twoSecondaryShare,
+    double homeChannelShare,
+    double storeSecondaryForOnline,
+    double showroomerShare,
+    double refundRate,
+    double partialRefundShare,
+    int refundMaxDays,
+    double deviceBindShare,
+    double initialBindShare,
+    double marketplaceBindShare,
+    double posMemberShare,
+    double posPhoneShare,
+    double navigationalSearchRate,
+    double storeProbeAtPurchaseRate,
+    double postPurchaseSmsRate,
+    double postPurchasePushRate,
+    int customersPerStore,
+    List<SalesChannel> salesChannels,
+    List<TouchChannel> touchChannels) {
+
+  /** A sales channel: share of persons with it as home channel and its order value factor. */
+  public record SalesChannel(String name, double homeWeight, double orderValueFactor) {}
+
+  /**
+   * A marketing channel: touches per eligible person per week, its true incremental effect on the
+   * log odds of the daily purchase hazard, who can be reached, the share of click/open events,
+   * the cost per logged touch and the platform impressions per logged touch.
+   */
+  public record TouchChannel(
+      String name,
+      double weeklyReach,
+      double effect,
+      Audience audience,
+      String eventType,
+      double clickShare,
+      double costPerTouchCny,
+      double impressionsPerTouch,
+      String campaignPrefix,
+      boolean paid) {}
+
+  /** Who a marketing channel can reach. */
+  public enum Audience { DEVICE, PHONE, MEMBER, MEMBER_EMAIL, WECHAT_GROUP, APP_MEMBER, STORE_GOER, STORE_MEMBER }
+
+  public static Behaviour defaults() {
+    return new Behaviour(
+        0.7, 1.0 / 50, 1.0, 5.0, 0.5, 7,
+        3.0, 230.0, 6.0,
+        0.35, 0.55, 0.85, 0.40,
+        0.55, 0.3, 0.58, 0.55, 0.25,
+        0.05, 0.2, 14,
+        0.85, 0.6, 0.55,
+        0.5, 0.2,
+        0.2, 0.25, 0.5, 0.6,
+        1000,
+        List.of(
+            new SalesChannel("store", 0.40, 1.00),
+            new SalesChannel("webshop", 0.08, 1.10),
+            new SalesChannel("app", 0.12, 1.15),
+            new SalesChannel("mini_program", 0.16, 0.85),
+            new SalesChannel("tmall", 0.09, 1.05),
+            new SalesChannel("jd", 0.07, 1.20),
+            new SalesChannel("pinduoduo", 0.04, 0.55),
+            new SalesChannel("douyin_shop", 0.04, 0.75)),
+        List.of(
+            new TouchChannel("search_ads", 0.25, 0.90, Audience.DEVICE, "click", 1.0, 7.5, 25, "SEA", true),
+            new TouchChannel("display", 1.4, 0.05, Audience.DEVICE, "impression", 0.12, 0.32, 20, "DSP", true),
+            new TouchChannel("social_ads", 0.7, 0.20, Audience.DEVICE, "impression", 0.15, 0.75, 12, "SOC", true),
+            new TouchChannel("content_seeding", 0.5, 0.35, Audience.DEVICE, "impression", 0.30, 2.25, 6, "KOL", true),
+            new TouchChannel("live_stream", 0.3, 0.45, Audience.DEVICE, "visit", 0.0, 3.3, 5, "LIV", true),
+            new TouchChannel("affiliate", 0.15, 0.25, Audience.DEVICE, "click", 1.0, 6.4, 10, "AFF", true),
+            new TouchChannel("wechat_private", 1.0, 0.30, Audience.WECHAT_GROUP, "open", 0.0, 0.8, 1, "WCP", false),
+            new TouchChannel("sms", 0.3, 0.05, Audience.PHONE, "impression", 0.2, 0.045, 1, "SMS", false),
+            new TouchChannel("email", 1.0, 0.05, Audience.MEMBER_EMAIL, "open", 0.3, 0.002, 1, "EDM", false),
+            new TouchChannel("app_push", 1.5, 0.08, Audience.APP_MEMBER, "impression", 0.4, 0.0005, 1, "PSH", false),
+            new TouchChannel("store_visit", 0.4, 1.10, Audience.STORE_GOER, "visit", 0.0, 0.0, 1, "FTF", false),
+            new TouchChannel("offline_event", 0.05, 1.40, Audience.STORE_MEMBER, "visit", 0.0, 30.0, 1, "EVT", false)));
+  }
+}
