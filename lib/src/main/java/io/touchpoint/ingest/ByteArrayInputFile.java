@@ -14,6 +14,11 @@ final class ByteArrayInputFile implements InputFile {
   }
 
   @Override
+  public String toString() {
+    return "the file's " + bytes.length + " bytes";
+  }
+
+  @Override
   public long getLength() {
     return bytes.length;
   }

@@ -26,7 +26,13 @@ final class TouchLogParser implements FileParser {
 
   @Override
   public FileSummary parse(String file, byte[] bytes, ParseContext ctx, RecordSink sink) {
-    try (ParquetFileReader reader = ParquetFileReader.open(new ByteArrayInputFile(bytes))) {
+    ParquetFileReader opened;
+    try {
+      opened = ParquetFileReader.open(new ByteArrayInputFile(bytes));
+    } catch (IOException | RuntimeException e) {
+      throw new UnreadableFileException(file, "it is not a readable Parquet file (" + e.getMessage() + ")", e);
+    }
+    try (ParquetFileReader reader = opened) {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       List<String> missing = new ArrayList<>();
       for (String c : COLUMNS) {

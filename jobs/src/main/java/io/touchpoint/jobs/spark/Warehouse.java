@@ -39,8 +39,14 @@ public final class Warehouse {
     return root + "/" + schema + "/" + table;
   }
 
+  /** True when the table's folder holds a Delta log (a file-system check; no snapshot is loaded). */
   public boolean exists(String schema, String table) {
-    return DeltaTable.isDeltaTable(spark, path(schema, table));
+    try {
+      Path log = new Path(path(schema, table), "_delta_log");
+      return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public Dataset<Row> read(String schema, String table) {
