@@ -21,6 +21,9 @@ public final class Sessions {
           .config("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()))
           .config("spark.default.parallelism", String.valueOf(Math.max(2, config.shufflePartitions())))
           .config("spark.databricks.delta.snapshotPartitions", "2")
+          .config("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
+          .config("spark.hadoop.fs.file.impl.disable.cache", "true")
+          .config("spark.hadoop.fs.AbstractFileSystem.file.impl", NioLocalFileSystem.Fs.class.getName())
           .config("spark.sql.warehouse.dir", config.warehouse() + "/_spark_catalog");
     }
     SparkSession spark = b
