@@ -168,7 +168,7 @@ final class Simulator {
       if (pushDue[i] == d) {
         today = touch(touches, p, appPush, world.repurchase(appPush), d, Hours.secondOfDay(r, Hours.SEND), null, today);
       }
-      if (alive[i] && r.nextDouble() < Math.min(b.maxDailyProbability(), p.rate() * Math.exp(logit))) {
+      if (alive[i] && d >= p.arrivalDay() && r.nextDouble() < Math.min(b.maxDailyProbability(), p.rate() * Math.exp(logit))) {
         today = purchase(p, d, touches, purchases, members, today);
       }
       for (int k = 0; k < today; k++) {
