@@ -65,13 +65,11 @@ public final class ExportGenerator {
     }
 
     LOG.info("built {} persons in {} ms", world.persons.size(), (System.nanoTime() - started) / 1_000_000);
-    ExecutorService files = Executors.newSingleThreadExecutor(task -> {
-      Thread t = new Thread(task, "generate-writer");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService parquetFiles = writerThread("generate-parquet");
+    ExecutorService textFiles = writerThread("generate-text");
     try {
-      Future<?> inFlight = null;
+      Future<?> parquetInFlight = null;
+      Future<?> textInFlight = null;
       for (int d = 0; d < config.days(); d++) {
         Events.Day day = simulator.simulate(d);
         realised.day(day);
@@ -87,16 +85,22 @@ public final class ExportGenerator {
           rowsByFile.put(t.file, (long) t.rows.size());
           rowsBySource.merge(t.source, (long) t.rows.size(), Long::sum);
         }
-        await(inFlight);
-        inFlight = files.submit(() -> tables.forEach(writer::write));
+        await(parquetInFlight);
+        await(textInFlight);
+        List<Table> parquet = tables.stream().filter(t -> t.format == Table.Format.PARQUET).toList();
+        List<Table> text = tables.stream().filter(t -> t.format != Table.Format.PARQUET).toList();
+        parquetInFlight = parquetFiles.submit(() -> parquet.forEach(writer::write));
+        textInFlight = textFiles.submit(() -> text.forEach(writer::write));
         if ((d + 1) % 10 == 0 || d + 1 == config.days()) {
           LOG.info("generated day {}/{} ({}): {} orders, {} touches so far", d + 1, config.days(), world.date(d),
               realised.orders(), realised.touches());
         }
       }
-      await(inFlight);
+      await(parquetInFlight);
+      await(textInFlight);
     } finally {
-      files.shutdownNow();
+      parquetFiles.shutdownNow();
+      textFiles.shutdownNow();
     }
 
     TruthExport truth = new TruthExport(out);
@@ -119,6 +123,15 @@ public final class ExportGenerator {
         config.days(), config.customers(), out, millis, realised.orders(), realised.touches(), defects.defects().size());
     return new GenerationSummary(out, realised.orders(), realised.touches(), rowsBySource, rowsByFile,
         defects.defects().size(), figures, millis);
+  }
+
+  /** Files are written off the simulation thread, one day in flight, each file by one thread. */
+  private static ExecutorService writerThread(String name) {
+    return Executors.newSingleThreadExecutor(task -> {
+      Thread t = new Thread(task, name);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static void await(Future<?> write) {

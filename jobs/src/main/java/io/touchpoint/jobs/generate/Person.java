@@ -54,11 +54,16 @@ record Person(
 
   /** The first device of the given type, or null. */
   String device(char type) {
-    for (int i = 0; i < devices.length; i++) {
+    int k = deviceIndex(type);
+    return k < 0 ? null : devices[k];
+  }
+
+  int deviceIndex(char type) {
+    for (int i = 0; i < deviceTypes.length; i++) {
       if (deviceTypes[i] == type) {
-        return devices[i];
+        return i;
       }
     }
-    return null;
+    return -1;
   }
 }

@@ -212,12 +212,17 @@ final class Simulator {
       default -> {
         int k = r.nextInt(p.devices().length);
         if (c == storeVisit) {
-          String phoneDevice = p.device('O') != null ? p.device('O') : p.device('A');
-          deviceId = phoneDevice != null ? phoneDevice : p.devices()[k];
-        } else {
-          deviceId = device != null ? device : p.devices()[k];
+          int phone = p.deviceIndex('O') >= 0 ? p.deviceIndex('O') : p.deviceIndex('A');
+          k = phone >= 0 ? phone : k;
+        } else if (device != null) {
+          for (int j = 0; j < p.devices().length; j++) {
+            if (p.devices()[j].equals(device)) {
+              k = j;
+            }
+          }
         }
-        char type = p.deviceTypes()[Math.max(0, Arrays.asList(p.devices()).indexOf(deviceId))];
+        deviceId = p.devices()[k];
+        char type = p.deviceTypes()[k];
         double login = type == 'A' || type == 'M' ? 0.6 : type == 'B' ? 0.2 : 0.0;
         if (member && r.nextDouble() < login) {
           memberId = p.memberId();
