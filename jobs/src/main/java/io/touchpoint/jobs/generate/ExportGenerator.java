@@ -105,7 +105,7 @@ public final class ExportGenerator {
 
     TruthExport truth = new TruthExport(out);
     truth.channelEffects(config.behaviour());
-    truth.config(config);
+    truth.config(config, pii);
     truth.persons(world, pii, simulator.registrationDays());
     truth.defectConfig(config);
     truth.manifest(defects.defects());

@@ -182,7 +182,7 @@ class GeneratedFilesTest {
 
   /**
    * Bands for a small run; a 50,000 × 90-day run lands near overlap 0.23, cross-channel share of
-   * repeat purchasers 0.45, top-20% share 0.63 (see the generator's report in docs/EXPORTS.md).
+   * repeat purchasers 0.45, top-20% share 0.63 (docs/EXPORTS.md, "Realised figures").
    */
   @Test
   void realisedFiguresLookLikeTheClientsDocuments() {
