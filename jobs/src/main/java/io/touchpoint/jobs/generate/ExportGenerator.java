@@ -4,6 +4,8 @@ import io.touchpoint.catalog.Channels;
 import io.touchpoint.errors.Errors;
 import io.touchpoint.pii.Pii;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -18,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +34,14 @@ public final class ExportGenerator {
   static final List<String> OUTPUTS = List.of("pos", "webshop", "marketplace", "touchpoints", "ad_spend", "crm", "_truth",
       "_defects");
   private static final Logger LOG = LoggerFactory.getLogger(ExportGenerator.class);
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private ExportGenerator() {}
 
   public static GenerationSummary generate(GeneratorConfig config) {
     config.validate();
     long started = System.nanoTime();
+    long cpuStarted = THREADS.getCurrentThreadCpuTime();
     Path out = config.out().toAbsolutePath().normalize();
     prepare(out);
     String key = System.getenv("TOUCHPOINT_HMAC_KEY");
@@ -65,13 +71,13 @@ public final class ExportGenerator {
     }
 
     LOG.info("built {} persons in {} ms", world.persons.size(), (System.nanoTime() - started) / 1_000_000);
-    ExecutorService files = Executors.newSingleThreadExecutor(task -> {
-      Thread t = new Thread(task, "generate-writer");
-      t.setDaemon(true);
-      return t;
-    });
+    AtomicLong parquetCpu = new AtomicLong();
+    AtomicLong textCpu = new AtomicLong();
+    ExecutorService parquetFiles = writerThread("generate-parquet");
+    ExecutorService textFiles = writerThread("generate-text");
     try {
-      Future<?> inFlight = null;
+      Future<?> parquetInFlight = null;
+      Future<?> textInFlight = null;
       for (int d = 0; d < config.days(); d++) {
         Events.Day day = simulator.simulate(d);
         realised.day(day);
@@ -87,21 +93,27 @@ public final class ExportGenerator {
           rowsByFile.put(t.file, (long) t.rows.size());
           rowsBySource.merge(t.source, (long) t.rows.size(), Long::sum);
         }
-        await(inFlight);
-        inFlight = files.submit(() -> tables.forEach(writer::write));
+        await(parquetInFlight);
+        await(textInFlight);
+        List<Table> parquet = tables.stream().filter(t -> t.format == Table.Format.PARQUET).toList();
+        List<Table> text = tables.stream().filter(t -> t.format != Table.Format.PARQUET).toList();
+        parquetInFlight = parquetFiles.submit(() -> timed(parquetCpu, () -> parquet.forEach(writer::write)));
+        textInFlight = textFiles.submit(() -> timed(textCpu, () -> text.forEach(writer::write)));
         if ((d + 1) % 10 == 0 || d + 1 == config.days()) {
           LOG.info("generated day {}/{} ({}): {} orders, {} touches so far", d + 1, config.days(), world.date(d),
               realised.orders(), realised.touches());
         }
       }
-      await(inFlight);
+      await(parquetInFlight);
+      await(textInFlight);
     } finally {
-      files.shutdownNow();
+      parquetFiles.shutdownNow();
+      textFiles.shutdownNow();
     }
 
     TruthExport truth = new TruthExport(out);
     truth.channelEffects(config.behaviour());
-    truth.config(config);
+    truth.config(config, pii);
     truth.persons(world, pii, simulator.registrationDays());
     truth.defectConfig(config);
     truth.manifest(defects.defects());
@@ -115,10 +127,31 @@ public final class ExportGenerator {
     summary.put("defects_by_kind", defectCounts);
     truth.json("_truth/summary.json", summary);
     long millis = (System.nanoTime() - started) / 1_000_000;
-    LOG.info("wrote {} days of exports for {} customers to {} in {} ms ({} orders, {} touches, {} defects)",
-        config.days(), config.customers(), out, millis, realised.orders(), realised.touches(), defects.defects().size());
+    LOG.info("wrote {} days of exports for {} customers to {} in {} ms ({} orders, {} touches, {} defects);"
+        + " CPU s: simulation thread {}, Parquet writer {}, text writer {}", config.days(), config.customers(), out,
+        millis, realised.orders(), realised.touches(), defects.defects().size(),
+        seconds(THREADS.getCurrentThreadCpuTime() - cpuStarted), seconds(parquetCpu.get()), seconds(textCpu.get()));
     return new GenerationSummary(out, realised.orders(), realised.touches(), rowsBySource, rowsByFile,
         defects.defects().size(), figures, millis);
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(Locale.ROOT, "%.1f", nanos / 1e9);
+  }
+
+  private static void timed(AtomicLong cpuNanos, Runnable work) {
+    long start = THREADS.getCurrentThreadCpuTime();
+    work.run();
+    cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - start);
+  }
+
+  /** Files are written off the simulation thread, one day in flight, each file by one thread. */
+  private static ExecutorService writerThread(String name) {
+    return Executors.newSingleThreadExecutor(task -> {
+      Thread t = new Thread(task, name);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static void await(Future<?> write) {

@@ -1,6 +1,5 @@
 package io.touchpoint.jobs.generate;
 
-import io.touchpoint.pii.Pii;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -71,7 +70,7 @@ final class Names {
   String device(SplittableRandom r) {
     while (true) {
       String d = "d_" + hex16(r.nextLong());
-      if (!Pii.looksLikePii(d) && devices.add(d)) {
+      if (!phoneLike(d) && devices.add(d)) {
         return d;
       }
     }
@@ -90,7 +89,7 @@ final class Names {
         case 1 -> pick(r, NICK_WORDS) + pick(r, NICK_WORDS) + pick(r, NICK_TAILS) + (r.nextInt(3) == 0 ? "" : String.valueOf(r.nextInt(10_000)));
         default -> pick(r, SURNAMES) + pick(r, GIVEN) + (r.nextBoolean() ? "_" : "") + r.nextInt(100_000);
       };
-      if (!Pii.looksLikePii(nick) && buyers[platform].add(nick)) {
+      if (!phoneLike(nick) && buyers[platform].add(nick)) {
         return nick;
       }
     }
@@ -122,6 +121,19 @@ final class Names {
       return Character.toUpperCase(email.charAt(0)) + email.substring(1);
     }
     return email.toUpperCase(Locale.ROOT);
+  }
+
+  /** True when the text has 11 or more digits in a row (device ids and nicks have no spaces, dashes or '@'). */
+  static boolean phoneLike(String s) {
+    int run = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      run = c >= '0' && c <= '9' ? run + 1 : 0;
+      if (run >= 11) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String hex16(long v) {

@@ -4,6 +4,8 @@ package io.touchpoint.jobs.generate;
  * One simulated person: stable identifiers and fixed behaviour. What changes during the run
  * (alive, registration, last touches) lives in {@link Simulator}.
  *
+ * @param arrivalDay first day a prospect is in the market (0 for existing customers): prospects
+ *     arrive spread over the window, so new customers come steadily
  * @param registrationDay day index of the CRM registration: negative before the window,
  *     {@link #AT_FIRST_PURCHASE} for a prospect who joins at their first purchase, {@link #NEVER}
  *     for a non-member
@@ -19,6 +21,7 @@ record Person(
     String email,
     String memberId,
     boolean prospect,
+    int arrivalDay,
     int registrationDay,
     long registeredAtBefore,
     boolean inWechatGroup,
@@ -51,11 +54,16 @@ record Person(
 
   /** The first device of the given type, or null. */
   String device(char type) {
-    for (int i = 0; i < devices.length; i++) {
+    int k = deviceIndex(type);
+    return k < 0 ? null : devices[k];
+  }
+
+  int deviceIndex(char type) {
+    for (int i = 0; i < deviceTypes.length; i++) {
       if (deviceTypes[i] == type) {
-        return devices[i];
+        return i;
       }
     }
-    return null;
+    return -1;
   }
 }

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -168,7 +167,7 @@ final class Simulator {
       if (pushDue[i] == d) {
         today = touch(touches, p, appPush, world.repurchase(appPush), d, Hours.secondOfDay(r, Hours.SEND), null, today);
       }
-      if (alive[i] && r.nextDouble() < Math.min(b.maxDailyProbability(), p.rate() * Math.exp(logit))) {
+      if (alive[i] && d >= p.arrivalDay() && r.nextDouble() < Math.min(b.maxDailyProbability(), p.rate() * Math.exp(logit))) {
         today = purchase(p, d, touches, purchases, members, today);
       }
       for (int k = 0; k < today; k++) {
@@ -212,12 +211,17 @@ final class Simulator {
       default -> {
         int k = r.nextInt(p.devices().length);
         if (c == storeVisit) {
-          String phoneDevice = p.device('O') != null ? p.device('O') : p.device('A');
-          deviceId = phoneDevice != null ? phoneDevice : p.devices()[k];
-        } else {
-          deviceId = device != null ? device : p.devices()[k];
+          int phone = p.deviceIndex('O') >= 0 ? p.deviceIndex('O') : p.deviceIndex('A');
+          k = phone >= 0 ? phone : k;
+        } else if (device != null) {
+          for (int j = 0; j < p.devices().length; j++) {
+            if (p.devices()[j].equals(device)) {
+              k = j;
+            }
+          }
         }
-        char type = p.deviceTypes()[Math.max(0, Arrays.asList(p.devices()).indexOf(deviceId))];
+        deviceId = p.devices()[k];
+        char type = p.deviceTypes()[k];
         double login = type == 'A' || type == 'M' ? 0.6 : type == 'B' ? 0.2 : 0.0;
         if (member && r.nextDouble() < login) {
           memberId = p.memberId();

@@ -31,7 +31,7 @@ final class TruthExport {
     text("_truth/channel_effects.csv", lines);
   }
 
-  void config(GeneratorConfig c) {
+  void config(GeneratorConfig c, Pii pii) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("customers", c.customers());
     m.put("days", c.days());
@@ -41,7 +41,9 @@ final class TruthExport {
         + " [touched by c on one of the effectWindowDays days before])); after each purchase the person drops out"
         + " with probability dropout; rate ~ Gamma(rateShape, rateMeanPerDay/rateShape), dropout ~ Beta(dropoutA,"
         + " dropoutB), mean spend ~ Gamma(spendShape, spendMeanCny/spendShape), order value = mean spend ×"
-        + " channel factor × Gamma(orderShape, 1/orderShape)");
+        + " channel factor × Gamma(orderShape, 1/orderShape); prospects (never bought before the window) can buy"
+        + " from an arrival day spread over the window");
+    m.put("hash_key", pii.isDemoKey() ? "demo key (Pii.DEMO_KEY)" : "TOUCHPOINT_HMAC_KEY");
     m.put("behaviour", c.behaviour());
     json("_truth/config.json", m);
   }

@@ -83,6 +83,7 @@ final class World {
     long start = config.startDate().atStartOfDay().toEpochSecond(SHANGHAI);
     for (int i = 0; i < config.customers(); i++) {
       boolean prospect = r.nextDouble() < b.prospectShare();
+      int arrivalDay = prospect ? Math.max(0, r.nextInt(config.days() + 30) - 30) : 0;
       String phone = names.phone(r);
       String email = r.nextDouble() < b.emailShare() ? names.email(r) : null;
       boolean member = r.nextDouble() < b.memberShare();
@@ -140,7 +141,7 @@ final class World {
         };
       }
       persons.add(new Person(i, "P" + String.valueOf(100_000_000 + i + 1).substring(1), phone, email, memberId, prospect,
-          registrationDay, registeredBefore, inGroup, tier, homeStore, channels, rate, dropout, meanSpend,
+          arrivalDay, registrationDay, registeredBefore, inGroup, tier, homeStore, channels, rate, dropout, meanSpend,
           devices, types, buyers, reach));
     }
     return new World(config, persons, stores);
