@@ -25,7 +25,7 @@ public final class Pii implements java.io.Serializable {
   private static final Pattern CN_MOBILE = Pattern.compile("^1[3-9][0-9]{9}$");
   /** Phones and e-mails as they may appear inside free text (raw rejected rows, messages). */
   private static final Pattern PHONE_IN_TEXT =
-      Pattern.compile("(?<![0-9])(?:\\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9])");
+      Pattern.compile("(?<![0-9A-Za-z])(?:\\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9A-Za-z])");
   private static final Pattern EMAIL_IN_TEXT =
       Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
 

@@ -32,6 +32,13 @@ class PiiTest {
   }
 
   @Test
+  void digitsInsideAHashAreNotAPhone() {
+    String hash = "ab13812345678cd" + "0".repeat(49);
+    assertThat(Pii.looksLikePii(hash)).isFalse();
+    assertThat(Pii.mask(hash)).isEqualTo(hash);
+  }
+
+  @Test
   void maskHidesPhonesAndEmailsInFreeText() {
     String masked = Pii.mask("T1,13812345678,li.na@example.com,+86 139 0000 1111");
     assertThat(masked).isEqualTo("T1,138******78,l***@***,139******11");

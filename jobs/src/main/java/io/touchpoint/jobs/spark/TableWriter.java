@@ -27,12 +27,24 @@ public final class TableWriter {
     return runId;
   }
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableWriter.class);
+
+  private void timed(String what, String schema, String table, Runnable write) {
+    long t0 = System.nanoTime();
+    write.run();
+    LOG.info("  {} {}.{} in {} s", what, schema, table, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+  }
+
   private String metadata() {
     return "{\"run_id\":\"" + runId + "\",\"job\":\"" + job + "\"}";
   }
 
   /** Replaces the rows matching {@code predicate} with {@code data} (all of which must match it). */
   public void replaceWhere(Dataset<Row> data, String schema, String table, String predicate, List<String> partitionBy) {
+    timed("replaced rows of", schema, table, () -> replaceWhereNow(data, schema, table, predicate, partitionBy));
+  }
+
+  private void replaceWhereNow(Dataset<Row> data, String schema, String table, String predicate, List<String> partitionBy) {
     var w = data.write().format("delta").mode(SaveMode.Overwrite)
         .option("replaceWhere", predicate)
         .option("userMetadata", metadata());
@@ -44,16 +56,16 @@ public final class TableWriter {
 
   /** Replaces the whole table (small derived tables recomputed from their inputs each run). */
   public void overwrite(Dataset<Row> data, String schema, String table) {
-    data.write().format("delta").mode(SaveMode.Overwrite)
+    timed("overwrote", schema, table, () -> data.write().format("delta").mode(SaveMode.Overwrite)
         .option("overwriteSchema", "true")
         .option("userMetadata", metadata())
-        .save(warehouse.path(schema, table));
+        .save(warehouse.path(schema, table)));
   }
 
   public void append(Dataset<Row> data, String schema, String table) {
-    data.write().format("delta").mode(SaveMode.Append)
+    timed("appended to", schema, table, () -> data.write().format("delta").mode(SaveMode.Append)
         .option("userMetadata", metadata())
-        .save(warehouse.path(schema, table));
+        .save(warehouse.path(schema, table)));
   }
 
   /**
@@ -61,6 +73,10 @@ public final class TableWriter {
    * differs, new keys inserted. Creates the table from {@code data} when it does not exist.
    */
   public void upsert(Dataset<Row> data, String schema, String table, List<String> keys, List<String> partitionBy) {
+    timed("merged into", schema, table, () -> upsertNow(data, schema, table, keys, partitionBy));
+  }
+
+  private void upsertNow(Dataset<Row> data, String schema, String table, List<String> keys, List<String> partitionBy) {
     if (!warehouse.exists(schema, table)) {
       var w = data.write().format("delta").mode(SaveMode.ErrorIfExists).option("userMetadata", metadata());
       if (!partitionBy.isEmpty()) {
