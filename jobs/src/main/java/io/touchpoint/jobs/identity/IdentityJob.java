@@ -77,7 +77,8 @@ public final class IdentityJob {
       LOG.info("identity: no bronze tables yet, nothing to resolve");
       return new Result(0, 0);
     }
-    edges = edges.localCheckpoint();
+    // Millions of touch rows carry the same few links: keep each link once, with its first sighting.
+    edges = edges.groupBy("identifier_a", "identifier_b").agg(min("seen_date").as("seen_date")).localCheckpoint();
     Dataset<Row> existing = warehouse.readOrEmpty("silver", MAP, MAP_SCHEMA);
 
     // Nodes of this batch: each identifier with its first sighting.

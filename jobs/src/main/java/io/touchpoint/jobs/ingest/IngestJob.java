@@ -220,7 +220,7 @@ public final class IngestJob {
       rejects = rejects == null ? r : rejects.unionByName(r);
       scopes.add("(" + l.scope() + ")");
     }
-    writer.replaceWhere(rejects, OPS, REJECTS_TABLE, String.join(" OR ", scopes), List.of("_export_date"));
+    writer.replaceWhere(rejects, OPS, REJECTS_TABLE, String.join(" OR ", scopes), List.of());
     for (Landed l : landed) {
       if (!l.passes() || (l.accepted() == 0 && !warehouse.exists("bronze", l.table().tableName()))) {
         continue;

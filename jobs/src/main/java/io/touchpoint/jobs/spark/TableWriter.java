@@ -45,7 +45,10 @@ public final class TableWriter {
   }
 
   private void replaceWhereNow(Dataset<Row> data, String schema, String table, String predicate, List<String> partitionBy) {
-    var w = data.write().format("delta").mode(SaveMode.Overwrite)
+    // One task per partition value: one file per date instead of one per date and shuffle partition.
+    Dataset<Row> shaped = partitionBy.isEmpty() ? data
+        : data.repartition(partitionBy.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new));
+    var w = shaped.write().format("delta").mode(SaveMode.Overwrite)
         .option("replaceWhere", predicate)
         .option("userMetadata", metadata());
     if (!partitionBy.isEmpty() && !warehouse.exists(schema, table)) {
