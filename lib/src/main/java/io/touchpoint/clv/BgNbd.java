@@ -1,7 +1,5 @@
 package io.touchpoint.clv;
 
-import static io.touchpoint.clv.FrequencyModel.logSumExp;
-
 import io.touchpoint.errors.Errors;
 import java.util.List;
 import org.apache.commons.math3.special.Gamma;
@@ -40,13 +38,8 @@ public record BgNbd(double r, double alpha, double a, double b) implements Frequ
       meanX += rows.weight()[i] * rows.frequency()[i] / n;
     }
     double alpha0 = Math.max(1e-3, meanAge / Math.max(meanX, 0.1));
-    return MaximumLikelihood.fit(
-        "BG/NBD", NAMES,
-        p -> of(p).logLikelihood(rows),
-        p -> of(p).gradient(rows),
-        BgNbd::of,
-        List.of(new double[] {1, alpha0, 1, 1}, new double[] {0.5, alpha0 / 2, 0.5, 2}, new double[] {1, 1, 1, 1}),
-        n);
+    return MaximumLikelihood.fit("BG/NBD", NAMES, new Likelihood(rows), BgNbd::of,
+        List.of(new double[] {1, alpha0, 1, 1}, new double[] {0.5, alpha0 / 2, 0.5, 2}, new double[] {1, 1, 1, 1}));
   }
 
   static void requireIdentifiable(String model, WeightedRows rows) {
@@ -65,88 +58,12 @@ public record BgNbd(double r, double alpha, double a, double b) implements Frequ
 
   @Override
   public double logLikelihood(WeightedRows rows) {
-    double[] perX = perFrequencyTerms(rows.maxFrequency(), rows);
-    double logAlpha = Math.log(alpha);
-    double logA = Math.log(a);
-    int[] x = rows.frequency();
-    double[] tx = rows.recency();
-    double[] age = rows.age();
-    double[] w = rows.weight();
-    double sum = Parallel.sum(rows.size(), i -> {
-      double rx = r + x[i];
-      double termA = -rx * Math.log(alpha + age[i]);
-      double ll = x[i] == 0 ? termA
-          : logSumExp(termA, logA - Math.log(b + x[i] - 1) - rx * Math.log(alpha + tx[i]));
-      return w[i] * (perX[x[i]] + ll);
-    });
-    return sum + rows.customers() * (r * logAlpha - Gamma.logGamma(r) - logBeta(a, b));
-  }
-
-  /** ln Gamma(r+x) + ln B(a, b+x) for each x present in the rows (NaN elsewhere). */
-  private double[] perFrequencyTerms(int maxX, WeightedRows rows) {
-    double[] t = new double[maxX + 1];
-    java.util.Arrays.fill(t, Double.NaN);
-    for (int x : rows.frequency()) {
-      if (Double.isNaN(t[x])) {
-        t[x] = Gamma.logGamma(r + x) + logBeta(a, b + x);
-      }
-    }
-    return t;
+    return new Likelihood(rows).value(new double[] {r, alpha, a, b});
   }
 
   /** Analytic gradient of {@link #logLikelihood} with respect to (r, alpha, a, b). */
   public double[] gradient(WeightedRows rows) {
-    int maxX = rows.maxFrequency();
-    double[] psiRx = new double[maxX + 1];
-    double[] psiAbx = new double[maxX + 1];
-    double[] psiBx = new double[maxX + 1];
-    boolean[] seen = new boolean[maxX + 1];
-    for (int x : rows.frequency()) {
-      if (!seen[x]) {
-        seen[x] = true;
-        psiRx[x] = Gamma.digamma(r + x);
-        psiAbx[x] = Gamma.digamma(a + b + x);
-        psiBx[x] = Gamma.digamma(b + x);
-      }
-    }
-    double psiR = Gamma.digamma(r);
-    double psiAb = Gamma.digamma(a + b);
-    double psiB = Gamma.digamma(b);
-    double logAlpha = Math.log(alpha);
-    double logA = Math.log(a);
-    double[] g = new double[4];
-    int[] xs = rows.frequency();
-    double[] tx = rows.recency();
-    double[] age = rows.age();
-    double[] w = rows.weight();
-    for (int i = 0; i < rows.size(); i++) {
-      int x = xs[i];
-      double rx = r + x;
-      double logAT = Math.log(alpha + age[i]);
-      double gr = psiRx[x] - psiR + logAlpha;
-      double gAlpha = r / alpha;
-      double ga = psiAb - psiAbx[x];
-      double gb = psiBx[x] - psiAbx[x] - psiB + psiAb;
-      if (x == 0) {
-        gr -= logAT;
-        gAlpha -= rx / (alpha + age[i]);
-      } else {
-        double logATx = Math.log(alpha + tx[i]);
-        double termA = -rx * logAT;
-        double termB = logA - Math.log(b + x - 1) - rx * logATx;
-        double pB = 1 / (1 + Math.exp(termA - termB));
-        double pA = 1 - pB;
-        gr -= pA * logAT + pB * logATx;
-        gAlpha -= rx * (pA / (alpha + age[i]) + pB / (alpha + tx[i]));
-        ga += pB / a;
-        gb -= pB / (b + x - 1);
-      }
-      g[0] += w[i] * gr;
-      g[1] += w[i] * gAlpha;
-      g[2] += w[i] * ga;
-      g[3] += w[i] * gb;
-    }
-    return g;
+    return new Likelihood(rows).gradient(new double[] {r, alpha, a, b});
   }
 
   @Override
@@ -177,6 +94,158 @@ public record BgNbd(double r, double alpha, double a, double b) implements Frequ
   public double probabilityAnyPurchase(int x, double recency, double age, double t) {
     double noneIfAlive = (r + x) * (Math.log(alpha + age) - Math.log(alpha + age + t));
     return probabilityAlive(x, recency, age) * -Math.expm1(noneIfAlive);
+  }
+
+  /**
+   * The log-likelihood prepared for repeated evaluation: ln(alpha + t) is computed once per distinct
+   * time value, the terms that depend on x only once per distinct x, and customers with x = 0
+   * (whose term is -(r) ln(alpha + T)) are summed per distinct T. What remains per repeat row is
+   * one exp and one log1p: logsumexp(A, B) = max + log1p(exp(-|B - A|)).
+   */
+  static final class Likelihood implements Objective {
+    private final WeightedRows rows;
+    private final double[] times;
+    private final int[] recencyTime;
+    private final int[] ageTime;
+    private final double[] zeroWeightByTime;
+    private final int[] repeatRows;
+    private final double[] weightByX;
+    private final int[] distinctX;
+    private final double customers;
+
+    Likelihood(WeightedRows rows) {
+      this.rows = rows;
+      int n = rows.size();
+      double[] both = new double[2 * n];
+      System.arraycopy(rows.recency(), 0, both, 0, n);
+      System.arraycopy(rows.age(), 0, both, n, n);
+      Groups g = Groups.of(new int[2 * n], both, null);
+      times = new double[g.count()];
+      for (int u = 0; u < g.count(); u++) {
+        times[u] = both[g.first()[u]];
+      }
+      recencyTime = java.util.Arrays.copyOfRange(g.groupOf(), 0, n);
+      ageTime = java.util.Arrays.copyOfRange(g.groupOf(), n, 2 * n);
+      zeroWeightByTime = new double[times.length];
+      weightByX = new double[rows.maxFrequency() + 1];
+      int repeats = 0;
+      for (int i = 0; i < n; i++) {
+        weightByX[rows.frequency()[i]] += rows.weight()[i];
+        if (rows.frequency()[i] == 0) {
+          zeroWeightByTime[ageTime[i]] += rows.weight()[i];
+        } else {
+          repeats++;
+        }
+      }
+      repeatRows = new int[repeats];
+      for (int i = 0, j = 0; i < n; i++) {
+        if (rows.frequency()[i] > 0) {
+          repeatRows[j++] = i;
+        }
+      }
+      distinctX = java.util.stream.IntStream.range(0, weightByX.length).filter(x -> weightByX[x] > 0).toArray();
+      customers = rows.customers();
+    }
+
+    @Override
+    public double customers() {
+      return customers;
+    }
+
+    @Override
+    public Objective thinned(double fraction) {
+      return new Likelihood(rows.thinned(fraction));
+    }
+
+    private double[] logAlphaPlus(double alpha) {
+      double[] l = new double[times.length];
+      for (int u = 0; u < times.length; u++) {
+        l[u] = Math.log(alpha + times[u]);
+      }
+      return l;
+    }
+
+    @Override
+    public double value(double[] p) {
+      double r = p[0];
+      double alpha = p[1];
+      double a = p[2];
+      double b = p[3];
+      double[] l = logAlphaPlus(alpha);
+      double perCustomer = r * Math.log(alpha) - Gamma.logGamma(r) - logBeta(a, b);
+      double total = customers * perCustomer;
+      double[] logB1 = new double[weightByX.length];
+      for (int x : distinctX) {
+        total += weightByX[x] * (Gamma.logGamma(r + x) + logBeta(a, b + x));
+        logB1[x] = x > 0 ? Math.log(b + x - 1) : 0;
+      }
+      for (int u = 0; u < times.length; u++) {
+        total -= zeroWeightByTime[u] * r * l[u];
+      }
+      double logA = Math.log(a);
+      int[] xs = rows.frequency();
+      double[] w = rows.weight();
+      return total + Parallel.sum(repeatRows.length, j -> {
+        int i = repeatRows[j];
+        int x = xs[i];
+        double rx = r + x;
+        double lt = l[ageTime[i]];
+        double d = logA - logB1[x] + rx * (lt - l[recencyTime[i]]);
+        double lse = d > 0 ? d + Math.log1p(Math.exp(-d)) : Math.log1p(Math.exp(d));
+        return w[i] * (lse - rx * lt);
+      });
+    }
+
+    @Override
+    public double[] gradient(double[] p) {
+      double r = p[0];
+      double alpha = p[1];
+      double a = p[2];
+      double b = p[3];
+      double[] l = logAlphaPlus(alpha);
+      double psiAb = Gamma.digamma(a + b);
+      double[] g = {
+          customers * (Math.log(alpha) - Gamma.digamma(r)),
+          customers * r / alpha,
+          0,
+          customers * (psiAb - Gamma.digamma(b))};
+      double[] bx1 = new double[weightByX.length];
+      double[] logBx1 = new double[weightByX.length];
+      for (int x : distinctX) {
+        double psiAbx = Gamma.digamma(a + b + x);
+        g[0] += weightByX[x] * Gamma.digamma(r + x);
+        g[2] += weightByX[x] * (psiAb - psiAbx);
+        g[3] += weightByX[x] * (Gamma.digamma(b + x) - psiAbx);
+        bx1[x] = b + x - 1;
+        logBx1[x] = Math.log(bx1[x]);
+      }
+      for (int u = 0; u < times.length; u++) {
+        g[0] -= zeroWeightByTime[u] * l[u];
+        g[1] -= zeroWeightByTime[u] * r / (alpha + times[u]);
+      }
+      double logA = Math.log(a);
+      int[] xs = rows.frequency();
+      double[] w = rows.weight();
+      double[] tx = rows.recency();
+      double[] age = rows.age();
+      double[] rowSums = Parallel.sums(repeatRows.length, 4, (j, acc) -> {
+        int i = repeatRows[j];
+        int x = xs[i];
+        double rx = r + x;
+        double lt = l[ageTime[i]];
+        double ltx = l[recencyTime[i]];
+        double pB = 1 / (1 + Math.exp(-(logA - logBx1[x] + rx * (lt - ltx))));
+        double pA = 1 - pB;
+        acc[0] -= w[i] * (pA * lt + pB * ltx);
+        acc[1] -= w[i] * rx * (pA / (alpha + age[i]) + pB / (alpha + tx[i]));
+        acc[2] += w[i] * pB / a;
+        acc[3] -= w[i] * pB / bx1[x];
+      });
+      for (int k = 0; k < 4; k++) {
+        g[k] += rowSums[k];
+      }
+      return g;
+    }
   }
 
   static double logBeta(double p, double q) {

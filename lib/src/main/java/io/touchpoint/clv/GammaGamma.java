@@ -106,13 +106,17 @@ public record GammaGamma(double p, double q, double gamma) {
     for (int i = 0; i < spend.weight().length; i++) {
       mean += spend.weight()[i] * spend.monetary()[i] / n;
     }
-    Likelihood ll = new Likelihood(spend);
-    return MaximumLikelihood.fit("Gamma-Gamma", NAMES, ll::value, null, GammaGamma::of,
-        List.of(new double[] {2, 3, Math.max(1e-3, mean)}, new double[] {1, 1, 1}), n);
+    return MaximumLikelihood.fit("Gamma-Gamma", NAMES, new Likelihood(spend), GammaGamma::of,
+        List.of(new double[] {2, 3, Math.max(1e-3, mean)}, new double[] {1, 1, 1}));
   }
 
   public double logLikelihood(Spend spend) {
     return new Likelihood(spend).value(new double[] {p, q, gamma});
+  }
+
+  /** Analytic gradient of {@link #logLikelihood} with respect to (p, q, gamma). */
+  public double[] gradient(Spend spend) {
+    return new Likelihood(spend).gradient(new double[] {p, q, gamma});
   }
 
   /** Expected mean transaction value given x repeat purchases averaging m (x = 0: population mean). */
@@ -123,8 +127,11 @@ public record GammaGamma(double p, double q, double gamma) {
     return p * (gamma + x * monetary) / (p * x + q - 1);
   }
 
-  /** The data-only sums are precomputed once so an evaluation costs one log per row. */
-  private static final class Likelihood {
+  /**
+   * The data-only sums are precomputed once so an evaluation costs one log per row; the gradient is
+   * analytic (digamma per distinct x).
+   */
+  private static final class Likelihood implements Objective {
     private final Spend spend;
     private final double sumWxLogM;
     private final double sumWLogM;
@@ -151,7 +158,64 @@ public record GammaGamma(double p, double q, double gamma) {
       maxX = mx;
     }
 
-    double value(double[] v) {
+    @Override
+    public double customers() {
+      return spend.customers();
+    }
+
+    @Override
+    public Objective thinned(double fraction) {
+      double[] w = Objective.thin(spend.weight(), fraction);
+      int n = 0;
+      for (double v : w) {
+        n += v > 0 ? 1 : 0;
+      }
+      int[] x = new int[n];
+      double[] m = new double[n];
+      double[] kept = new double[n];
+      for (int i = 0, j = 0; i < w.length; i++) {
+        if (w[i] > 0) {
+          x[j] = spend.frequency()[i];
+          m[j] = spend.monetary()[i];
+          kept[j++] = w[i];
+        }
+      }
+      return new Likelihood(new Spend(x, m, kept));
+    }
+
+    @Override
+    public double[] gradient(double[] v) {
+      double p = v[0];
+      double q = v[1];
+      double gamma = v[2];
+      double n = spend.customers();
+      int[] x = spend.frequency();
+      double[] m = spend.monetary();
+      double[] w = spend.weight();
+      double[] psiPxq = new double[maxX + 1];
+      double[] psiPx = new double[maxX + 1];
+      java.util.Arrays.fill(psiPx, Double.NaN);
+      for (int xi : x) {
+        if (Double.isNaN(psiPx[xi])) {
+          psiPx[xi] = Gamma.digamma(p * xi);
+          psiPxq[xi] = Gamma.digamma(p * xi + q);
+        }
+      }
+      double[] g = Parallel.sums(w.length, 3, (i, acc) -> {
+        double s = gamma + x[i] * m[i];
+        double ls = Math.log(s);
+        acc[0] += w[i] * x[i] * (psiPxq[x[i]] - psiPx[x[i]] - ls);
+        acc[1] += w[i] * (psiPxq[x[i]] - ls);
+        acc[2] -= w[i] * (p * x[i] + q) / s;
+      });
+      g[0] += sumWxLogM + sumWxLogX;
+      g[1] += n * (Math.log(gamma) - Gamma.digamma(q));
+      g[2] += n * q / gamma;
+      return g;
+    }
+
+    @Override
+    public double value(double[] v) {
       double p = v[0];
       double q = v[1];
       double gamma = v[2];

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.apache.commons.math3.exception.TooManyEvaluationsException;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.LUDecomposition;
-import org.apache.commons.math3.linear.MatrixUtils;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.optim.InitialGuess;
 import org.apache.commons.math3.optim.MaxEval;
@@ -18,48 +19,84 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maximises a log-likelihood over positive parameters with Commons Math's BOBYQA on their logs
- * (bounded to [e^-14, e^14]), from each start point in turn until one converges, keeping the best.
- * Standard errors come from the numerical Hessian of the log-likelihood in the natural parameters.
+ * Maximum likelihood over positive parameters in two stages:
+ *
+ * <ol>
+ *   <li>Commons Math BOBYQA on the log-parameters (bounded to [e^-14, e^14]) from each start point
+ *       in turn until one converges. Above {@value #THIN_ABOVE} customers this runs on a
+ *       deterministic subsample of about that many customers, since it only has to get close.
+ *   <li>Newton's method on the full data in the natural parameters, with the gradient (analytic
+ *       where the model has one) and its forward-difference Jacobian as Hessian, halving steps that
+ *       do not increase the likelihood. If Newton fails, BOBYQA continues on the full data.
+ * </ol>
+ *
+ * Standard errors are the square roots of the diagonal of the inverse observed information, the
+ * negated Hessian at the estimate.
  */
 final class MaximumLikelihood {
   private static final Logger LOG = LoggerFactory.getLogger(MaximumLikelihood.class);
+  static final double THIN_ABOVE = 50_000;
   private static final double LOG_BOUND = 14;
   private static final int MAX_EVALUATIONS = 5_000;
+  private static final int MAX_NEWTON = 30;
+  private static final double STEP_TOLERANCE = 1e-10;
 
   private MaximumLikelihood() {}
 
-  static <M> Fit<M> fit(
-      String modelName,
-      List<String> names,
-      ToDoubleFunction<double[]> logLikelihood,
-      Function<double[], double[]> gradient,
-      Function<double[], M> build,
-      List<double[]> starts,
-      double customers) {
+  static <M> Fit<M> fit(String modelName, List<String> names, Objective full, Function<double[], M> build,
+      List<double[]> starts) {
     long t0 = System.nanoTime();
-    int k = names.size();
+    double customers = full.customers();
+    Objective first = customers > THIN_ABOVE ? full.thinned(THIN_ABOVE / customers) : full;
+    Search search = bobyqa(modelName, first, starts);
+    int evaluations = search.evaluations;
+    Newton newton = newton(full, search.theta);
+    evaluations += newton.evaluations;
+    double[] theta = newton.theta;
+    boolean converged = newton.converged;
+    if (!converged) {
+      LOG.warn("{}: Newton polishing did not converge; continuing with BOBYQA on all data", modelName);
+      Search again = bobyqa(modelName, full, List.of(theta));
+      evaluations += again.evaluations;
+      theta = again.theta;
+      converged = again.converged;
+    }
+    double ll = full.value(theta);
+    double[] grad = full.gradient(theta);
+    RealMatrix hessian = hessian(full, theta, grad);
+    double[] se = standardErrors(hessian);
+    double norm = new ArrayRealVector(grad).getNorm();
+    long wall = (System.nanoTime() - t0) / 1_000_000;
+    LOG.info("{} fitted on {} customers: {} = {}, LL {}, {} evaluations ({} Newton steps), converged {}, |grad| {},"
+            + " {} ms", modelName, (long) customers, names, java.util.Arrays.toString(theta), ll, evaluations,
+        newton.steps, converged, norm, wall);
+    return new Fit<>(build.apply(theta), names, theta, se, ll, customers, evaluations, converged, norm, wall);
+  }
+
+  private record Search(double[] theta, int evaluations, boolean converged) {}
+
+  private static Search bobyqa(String modelName, Objective f, List<double[]> starts) {
+    int k = starts.get(0).length;
     int evaluations = 0;
     PointValuePair best = null;
     boolean converged = false;
     for (double[] start : starts) {
       double[] u0 = new double[k];
       for (int i = 0; i < k; i++) {
-        u0[i] = Math.log(start[i]);
+        u0[i] = Math.max(-LOG_BOUND + 1, Math.min(LOG_BOUND - 1, Math.log(start[i])));
       }
-      BOBYQAOptimizer optimizer = new BOBYQAOptimizer(2 * k + 1, 0.5, 1e-9);
+      BOBYQAOptimizer optimizer = new BOBYQAOptimizer(2 * k + 1, 0.5, 1e-8);
       PointValuePair p;
-      boolean stopped;
       try {
         p = optimizer.optimize(
             new MaxEval(MAX_EVALUATIONS),
-            new ObjectiveFunction(u -> finite(logLikelihood.applyAsDouble(exp(u)))),
+            new ObjectiveFunction(u -> finite(f.value(exp(u)))),
             GoalType.MAXIMIZE,
             new InitialGuess(u0),
             new SimpleBounds(filled(k, -LOG_BOUND), filled(k, LOG_BOUND)));
-        stopped = true;
       } catch (TooManyEvaluationsException e) {
-        LOG.warn("{}: optimiser hit {} evaluations from start {}", modelName, MAX_EVALUATIONS, List.of(start));
+        LOG.warn("{}: optimiser hit {} evaluations from start {}", modelName, MAX_EVALUATIONS,
+            java.util.Arrays.toString(start));
         evaluations += MAX_EVALUATIONS;
         continue;
       }
@@ -70,7 +107,7 @@ final class MaximumLikelihood {
       }
       if (best == null || p.getValue() > best.getValue()) {
         best = p;
-        converged = stopped && inside;
+        converged = inside;
       }
       if (converged) {
         break;
@@ -79,54 +116,102 @@ final class MaximumLikelihood {
     if (best == null) {
       throw new ArithmeticException(modelName + ": no start point gave a finite likelihood");
     }
-    double[] theta = exp(best.getPoint());
-    double ll = logLikelihood.applyAsDouble(theta);
-    double[] grad = gradient != null ? gradient.apply(theta) : numericalGradient(logLikelihood, theta);
-    double norm = 0;
-    for (double g : grad) {
-      norm += g * g;
+    return new Search(exp(best.getPoint()), evaluations, converged);
+  }
+
+  private record Newton(double[] theta, int evaluations, int steps, boolean converged) {}
+
+  private static Newton newton(Objective f, double[] start) {
+    int k = start.length;
+    double[] theta = start.clone();
+    double ll = f.value(theta);
+    double[] g = f.gradient(theta);
+    int evaluations = 2;
+    for (int step = 1; step <= MAX_NEWTON; step++) {
+      RealMatrix h = hessian(f, theta, g);
+      evaluations += k;
+      double[] delta;
+      try {
+        delta = new LUDecomposition(h.scalarMultiply(-1)).getSolver().solve(new ArrayRealVector(g)).toArray();
+      } catch (RuntimeException singular) {
+        return new Newton(theta, evaluations, step, false);
+      }
+      if (new ArrayRealVector(delta).dotProduct(new ArrayRealVector(g)) <= 0) {
+        return new Newton(theta, evaluations, step, false);
+      }
+      double scale = 1;
+      double[] candidate = null;
+      double candidateLl = Double.NaN;
+      for (int halving = 0; halving < 40; halving++, scale /= 2) {
+        double[] c = new double[k];
+        boolean positive = true;
+        for (int i = 0; i < k; i++) {
+          c[i] = theta[i] + scale * delta[i];
+          positive &= c[i] > 0;
+        }
+        if (!positive) {
+          continue;
+        }
+        double v = f.value(c);
+        evaluations++;
+        if (v >= ll - 1e-12 * Math.abs(ll)) {
+          candidate = c;
+          candidateLl = v;
+          break;
+        }
+      }
+      if (candidate == null) {
+        return new Newton(theta, evaluations, step, false);
+      }
+      double change = 0;
+      for (int i = 0; i < k; i++) {
+        change = Math.max(change, Math.abs(candidate[i] - theta[i]) / theta[i]);
+      }
+      theta = candidate;
+      ll = candidateLl;
+      g = f.gradient(theta);
+      evaluations++;
+      if (change < STEP_TOLERANCE) {
+        return new Newton(theta, evaluations, step, true);
+      }
     }
-    double[] se = standardErrors(logLikelihood, theta);
-    long wall = (System.nanoTime() - t0) / 1_000_000;
-    LOG.info("{} fitted on {} customers: {} = {}, LL {}, {} evaluations, converged {}, |grad| {}, {} ms",
-        modelName, (long) customers, names, List.of(box(theta)), ll, evaluations, converged, Math.sqrt(norm), wall);
-    return new Fit<>(build.apply(theta), names, theta, se, ll, customers, evaluations, converged, Math.sqrt(norm), wall);
+    return new Newton(theta, evaluations, MAX_NEWTON, false);
+  }
+
+  /** Forward-difference Jacobian of the gradient, symmetrised. */
+  static RealMatrix hessian(Objective f, double[] theta, double[] g) {
+    int k = theta.length;
+    double[][] h = new double[k][k];
+    for (int j = 0; j < k; j++) {
+      double step = 1e-5 * Math.abs(theta[j]);
+      double[] gj = f.gradient(shift(theta, j, step));
+      for (int i = 0; i < k; i++) {
+        h[i][j] = (gj[i] - g[i]) / step;
+      }
+    }
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < i; j++) {
+        double v = (h[i][j] + h[j][i]) / 2;
+        h[i][j] = v;
+        h[j][i] = v;
+      }
+    }
+    return new Array2DRowRealMatrix(h, false);
   }
 
   static double[] numericalGradient(ToDoubleFunction<double[]> f, double[] theta) {
     double[] g = new double[theta.length];
     for (int i = 0; i < theta.length; i++) {
-      double h = 1e-6 * Math.max(1e-3, Math.abs(theta[i]));
+      double h = 1e-5 * Math.max(1e-3, Math.abs(theta[i]));
       g[i] = (f.applyAsDouble(shift(theta, i, h)) - f.applyAsDouble(shift(theta, i, -h))) / (2 * h);
     }
     return g;
   }
 
-  /** Square roots of the diagonal of (-H)^-1, H the central-difference Hessian at theta. */
-  static double[] standardErrors(ToDoubleFunction<double[]> f, double[] theta) {
-    int k = theta.length;
-    double[] h = new double[k];
-    for (int i = 0; i < k; i++) {
-      h[i] = 1e-4 * Math.max(1e-3, Math.abs(theta[i]));
-    }
-    double f0 = f.applyAsDouble(theta);
-    RealMatrix info = MatrixUtils.createRealMatrix(k, k);
-    for (int i = 0; i < k; i++) {
-      double fp = f.applyAsDouble(shift(theta, i, h[i]));
-      double fm = f.applyAsDouble(shift(theta, i, -h[i]));
-      info.setEntry(i, i, -(fp - 2 * f0 + fm) / (h[i] * h[i]));
-      for (int j = 0; j < i; j++) {
-        double fpp = f.applyAsDouble(shift(shift(theta, i, h[i]), j, h[j]));
-        double fpm = f.applyAsDouble(shift(shift(theta, i, h[i]), j, -h[j]));
-        double fmp = f.applyAsDouble(shift(shift(theta, i, -h[i]), j, h[j]));
-        double fmm = f.applyAsDouble(shift(shift(theta, i, -h[i]), j, -h[j]));
-        double v = -(fpp - fpm - fmp + fmm) / (4 * h[i] * h[j]);
-        info.setEntry(i, j, v);
-        info.setEntry(j, i, v);
-      }
-    }
+  private static double[] standardErrors(RealMatrix hessian) {
+    int k = hessian.getRowDimension();
     double[] se = new double[k];
-    LUDecomposition lu = new LUDecomposition(info);
+    LUDecomposition lu = new LUDecomposition(hessian.scalarMultiply(-1));
     if (!lu.getSolver().isNonSingular()) {
       java.util.Arrays.fill(se, Double.NaN);
       return se;
@@ -161,13 +246,5 @@ final class MaximumLikelihood {
     double[] a = new double[k];
     java.util.Arrays.fill(a, v);
     return a;
-  }
-
-  private static Double[] box(double[] v) {
-    Double[] b = new Double[v.length];
-    for (int i = 0; i < v.length; i++) {
-      b[i] = v[i];
-    }
-    return b;
   }
 }

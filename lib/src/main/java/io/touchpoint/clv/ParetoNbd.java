@@ -36,13 +36,8 @@ public record ParetoNbd(double r, double alpha, double s, double beta) implement
     for (int i = 0; i < rows.size(); i++) {
       meanAge += rows.weight()[i] * rows.age()[i] / n;
     }
-    return MaximumLikelihood.fit(
-        "Pareto/NBD", NAMES,
-        p -> of(p).logLikelihood(rows),
-        null,
-        ParetoNbd::of,
-        List.of(new double[] {1, Math.max(1e-3, meanAge), 1, Math.max(1e-3, meanAge)}, new double[] {1, 1, 1, 1}),
-        n);
+    return MaximumLikelihood.fit("Pareto/NBD", NAMES, new Likelihood(rows), ParetoNbd::of,
+        List.of(new double[] {1, Math.max(1e-3, meanAge), 1, Math.max(1e-3, meanAge)}, new double[] {1, 1, 1, 1}));
   }
 
   @Override
@@ -73,6 +68,24 @@ public record ParetoNbd(double r, double alpha, double s, double beta) implement
     double diff = atAge - atRecency;
     double logA0 = diff >= 0 ? Double.NEGATIVE_INFINITY : atRecency + Math.log(-Math.expm1(diff));
     return new double[] {alive, Math.log(s) - Math.log(k) + logA0};
+  }
+
+  /** The log-likelihood as an optimiser objective (numerical gradient). */
+  private record Likelihood(WeightedRows rows) implements Objective {
+    @Override
+    public double value(double[] p) {
+      return of(p).logLikelihood(rows);
+    }
+
+    @Override
+    public double customers() {
+      return rows.customers();
+    }
+
+    @Override
+    public Objective thinned(double fraction) {
+      return new Likelihood(rows.thinned(fraction));
+    }
   }
 
   @Override

@@ -15,7 +15,15 @@ public final class Valuation {
 
   public static Predictions predict(
       FrequencyModel model, GammaGamma spend, Customers customers, double horizonWeeks, ClvSettings settings) {
-    WeightedRows rows = customers.weighted();
+    return predict(model, spend, customers, customers.weighted(), horizonWeeks, settings);
+  }
+
+  /** As above, reusing {@code rows = customers.weighted()} already built for the fit. */
+  public static Predictions predict(FrequencyModel model, GammaGamma spend, Customers customers, WeightedRows rows,
+      double horizonWeeks, ClvSettings settings) {
+    if (rows.rowOfCustomer() == null || rows.rowOfCustomer().length != customers.size()) {
+      throw new IllegalArgumentException("rows were not collapsed from these customers");
+    }
     int[] x = customers.frequency();
     double[] age = customers.age();
     Groups pairs = Groups.of(x, age, null);

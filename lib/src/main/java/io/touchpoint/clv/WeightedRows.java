@@ -28,6 +28,28 @@ public record WeightedRows(int[] frequency, double[] recency, double[] age, doub
     return new WeightedRows(x, tx, t, g.weights(), g.groupOf());
   }
 
+  /** About {@code fraction} of the customers (see {@link Objective#thin}), rows left empty dropped. */
+  WeightedRows thinned(double fraction) {
+    double[] w = Objective.thin(weight, fraction);
+    int n = 0;
+    for (double v : w) {
+      n += v > 0 ? 1 : 0;
+    }
+    int[] x = new int[n];
+    double[] tx = new double[n];
+    double[] t = new double[n];
+    double[] kept = new double[n];
+    for (int i = 0, j = 0; i < w.length; i++) {
+      if (w[i] > 0) {
+        x[j] = frequency[i];
+        tx[j] = recency[i];
+        t[j] = age[i];
+        kept[j++] = w[i];
+      }
+    }
+    return of(x, tx, t, kept);
+  }
+
   public int size() {
     return frequency.length;
   }

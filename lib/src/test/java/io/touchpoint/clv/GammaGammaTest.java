@@ -59,4 +59,17 @@ class GammaGammaTest {
         .isInstanceOf(TouchpointException.class)
         .hasMessageContaining("Cannot fit the Gamma-Gamma model: the input has no monetary values");
   }
+
+  @Test
+  void analyticGradientMatchesCentralDifferences() {
+    Customers c = Cdnow.sample();
+    GammaGamma.Spend spend = GammaGamma.Spend.of(c);
+    double[] at = {5, 4, 12};
+    Fit<GammaGamma> fit = cdnow;
+    double[] numeric = MaximumLikelihood.numericalGradient(v -> GammaGamma.of(v).logLikelihood(spend), at);
+    double[] analytic = GammaGamma.of(at).gradient(spend);
+    for (int i = 0; i < 3; i++) {
+      assertThat(analytic[i]).as("dLL/d" + fit.names().get(i)).isCloseTo(numeric[i], within(1e-5 * Math.abs(numeric[i])));
+    }
+  }
 }
