@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *       deterministic subsample of about that many customers, since it only has to get close.
  *   <li>Newton's method on the full data in the natural parameters, with the gradient (analytic
  *       where the model has one) and its forward-difference Jacobian as Hessian, halving steps that
- *       do not increase the likelihood. If Newton fails, BOBYQA continues on the full data.
+ *       do not increase the likelihood, until a step changes no parameter by more than 1e-10
+ *       (relative), or by more than 1e-7 without raising the likelihood (numerical gradients are
+ *       noisier). If Newton fails, BOBYQA continues on the full data.
  * </ol>
  *
  * Standard errors are the square roots of the diagonal of the inverse observed information, the
@@ -167,11 +169,12 @@ final class MaximumLikelihood {
       for (int i = 0; i < k; i++) {
         change = Math.max(change, Math.abs(candidate[i] - theta[i]) / theta[i]);
       }
+      double gain = candidateLl - ll;
       theta = candidate;
       ll = candidateLl;
       g = f.gradient(theta);
       evaluations++;
-      if (change < STEP_TOLERANCE) {
+      if (change < STEP_TOLERANCE || (change < 1e-7 && gain <= 1e-13 * Math.abs(ll))) {
         return new Newton(theta, evaluations, step, true);
       }
     }
