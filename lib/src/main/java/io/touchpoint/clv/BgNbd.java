@@ -148,6 +148,11 @@ public record BgNbd(double r, double alpha, double a, double b) implements Frequ
     }
 
     @Override
+    public boolean hasAnalyticGradient() {
+      return true;
+    }
+
+    @Override
     public double customers() {
       return customers;
     }

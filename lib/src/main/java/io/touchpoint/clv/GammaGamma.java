@@ -159,6 +159,11 @@ public record GammaGamma(double p, double q, double gamma) {
     }
 
     @Override
+    public boolean hasAnalyticGradient() {
+      return true;
+    }
+
+    @Override
     public double customers() {
       return spend.customers();
     }

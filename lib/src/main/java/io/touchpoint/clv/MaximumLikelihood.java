@@ -25,11 +25,12 @@ import org.slf4j.LoggerFactory;
  *   <li>Commons Math BOBYQA on the log-parameters (bounded to [e^-14, e^14]) from each start point
  *       in turn until one converges. Above {@value #THIN_ABOVE} customers this runs on a
  *       deterministic subsample of about that many customers, since it only has to get close.
- *   <li>Newton's method on the full data in the natural parameters, with the gradient (analytic
- *       where the model has one) and its forward-difference Jacobian as Hessian, halving steps that
+ *   <li>Newton's method on the full data in the natural parameters, with the analytic gradient
+ *       and its forward-difference Jacobian as Hessian, halving steps that
  *       do not increase the likelihood, until a step changes no parameter by more than 1e-10
  *       (relative), or by more than 1e-7 without raising the likelihood (numerical gradients are
- *       noisier). If Newton fails, BOBYQA continues on the full data.
+ *       noisier). If Newton fails, or the model has no analytic gradient (Pareto/NBD), BOBYQA
+ *       continues on the full data instead.
  * </ol>
  *
  * Standard errors are the square roots of the diagonal of the inverse observed information, the
@@ -52,12 +53,20 @@ final class MaximumLikelihood {
     Objective first = customers > THIN_ABOVE ? full.thinned(THIN_ABOVE / customers) : full;
     Search search = bobyqa(modelName, first, starts);
     int evaluations = search.evaluations;
-    Newton newton = newton(full, search.theta);
-    evaluations += newton.evaluations;
-    double[] theta = newton.theta;
-    boolean converged = newton.converged;
+    double[] theta = search.theta;
+    boolean converged = search.converged && first == full;
+    int newtonSteps = 0;
+    if (full.hasAnalyticGradient()) {
+      Newton newton = newton(full, search.theta);
+      evaluations += newton.evaluations;
+      newtonSteps = newton.steps;
+      theta = newton.theta;
+      converged = newton.converged;
+      if (!converged) {
+        LOG.warn("{}: Newton polishing did not converge; continuing with BOBYQA on all data", modelName);
+      }
+    }
     if (!converged) {
-      LOG.warn("{}: Newton polishing did not converge; continuing with BOBYQA on all data", modelName);
       Search again = bobyqa(modelName, full, List.of(theta));
       evaluations += again.evaluations;
       theta = again.theta;
@@ -71,7 +80,7 @@ final class MaximumLikelihood {
     long wall = (System.nanoTime() - t0) / 1_000_000;
     LOG.info("{} fitted on {} customers: {} = {}, LL {}, {} evaluations ({} Newton steps), converged {}, |grad| {},"
             + " {} ms", modelName, (long) customers, names, java.util.Arrays.toString(theta), ll, evaluations,
-        newton.steps, converged, norm, wall);
+        newtonSteps, converged, norm, wall);
     return new Fit<>(build.apply(theta), names, theta, se, ll, customers, evaluations, converged, norm, wall);
   }
 

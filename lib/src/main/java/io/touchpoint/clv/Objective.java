@@ -10,6 +10,11 @@ interface Objective {
     return MaximumLikelihood.numericalGradient(this::value, theta);
   }
 
+  /** Whether {@link #gradient} is analytic (exact enough for Newton steps). */
+  default boolean hasAnalyticGradient() {
+    return false;
+  }
+
   /** Number of customers (sum of weights). */
   double customers();
 

@@ -46,11 +46,17 @@ public record ParetoNbd(double r, double alpha, double s, double beta) implement
     double[] tx = rows.recency();
     double[] age = rows.age();
     double[] w = rows.weight();
-    double lgR = Gamma.logGamma(r);
-    double constant = r * Math.log(alpha) + s * Math.log(beta) - lgR;
+    double constant = r * Math.log(alpha) + s * Math.log(beta) - Gamma.logGamma(r);
+    double[] lgRx = new double[rows.maxFrequency() + 1];
+    java.util.Arrays.fill(lgRx, Double.NaN);
+    for (int xi : x) {
+      if (Double.isNaN(lgRx[xi])) {
+        lgRx[xi] = Gamma.logGamma(r + xi);
+      }
+    }
     double sum = Parallel.sum(rows.size(), i -> {
       double[] terms = terms(x[i], tx[i], age[i]);
-      return w[i] * (Gamma.logGamma(r + x[i]) + logSumExp(terms[0], terms[1]));
+      return w[i] * (lgRx[x[i]] + logSumExp(terms[0], terms[1]));
     });
     return sum + rows.customers() * constant;
   }

@@ -25,32 +25,34 @@ public final class Valuation {
       throw new IllegalArgumentException("rows were not collapsed from these customers");
     }
     int[] x = customers.frequency();
-    double[] age = customers.age();
-    Groups pairs = Groups.of(x, age, null);
+    int[] rx = rows.frequency();
+    double[] rage = rows.age();
+    Groups pairs = Groups.of(rx, rage, null);
     double[] ifAliveHorizon = new double[pairs.count()];
     double[] ifAliveDiscounted = new double[pairs.count()];
     IntStream.range(0, pairs.count()).parallel().forEach(g -> {
-      int c = pairs.first()[g];
-      ifAliveHorizon[g] = model.expectedIfAlive(x[c], age[c], horizonWeeks);
-      ifAliveDiscounted[g] = discountedPurchasesIfAlive(model, x[c], age[c], settings);
+      int r = pairs.first()[g];
+      ifAliveHorizon[g] = model.expectedIfAlive(rx[r], rage[r], horizonWeeks);
+      ifAliveDiscounted[g] = discountedPurchasesIfAlive(model, rx[r], rage[r], settings);
     });
     double[] alivePerRow = new double[rows.size()];
     IntStream.range(0, rows.size()).parallel().forEach(i ->
-        alivePerRow[i] = model.probabilityAlive(rows.frequency()[i], rows.recency()[i], rows.age()[i]));
+        alivePerRow[i] = model.probabilityAlive(rx[i], rows.recency()[i], rage[i]));
 
     int n = customers.size();
     double[] expected = new double[n];
     double[] alive = new double[n];
     double[] spendPer = new double[n];
     double[] clv = new double[n];
-    for (int i = 0; i < n; i++) {
-      int g = pairs.groupOf()[i];
-      alive[i] = alivePerRow[rows.rowOfCustomer()[i]];
+    double[] monetary = customers.monetary();
+    IntStream.range(0, n).parallel().forEach(i -> {
+      int row = rows.rowOfCustomer()[i];
+      int g = pairs.groupOf()[row];
+      alive[i] = alivePerRow[row];
       expected[i] = alive[i] * ifAliveHorizon[g];
-      spendPer[i] = spend == null ? Double.NaN
-          : spend.expectedSpend(x[i], customers.hasMonetary() ? customers.monetary()[i] : Double.NaN);
+      spendPer[i] = spend == null ? Double.NaN : spend.expectedSpend(x[i], monetary == null ? Double.NaN : monetary[i]);
       clv[i] = settings.margin() * spendPer[i] * alive[i] * ifAliveDiscounted[g];
-    }
+    });
     return new Predictions(horizonWeeks, expected, alive, spendPer, clv);
   }
 
