@@ -27,6 +27,12 @@ final class AsciiWriter implements AutoCloseable {
     return this;
   }
 
+  /** Writes preformatted bytes through, after what is buffered. */
+  void bytes(byte[] b) throws IOException {
+    flush();
+    out.write(b);
+  }
+
   AsciiWriter put(char c) throws IOException {
     return put((byte) c);
   }

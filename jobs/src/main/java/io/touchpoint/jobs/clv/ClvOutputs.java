@@ -23,6 +23,7 @@ final class ClvOutputs {
   static final String PARAMS = "params.json";
   static final String PREDICTIONS = "predictions.csv";
   static final String CALIBRATION = "calibration.csv";
+  private static final int CHUNK = 65_536;
 
   private ClvOutputs() {}
 
@@ -51,13 +52,28 @@ final class ClvOutputs {
     write(dir, PARAMS, out -> out.text(mapper.writeValueAsString(params) + "\n"));
   }
 
+  /** Rows are formatted in parallel chunks of {@value #CHUNK} and written in order. */
   static void writePredictions(Path dir, Customers c, Predictions p) {
     write(dir, PREDICTIONS, out -> {
       boolean ids = c.ids() != null;
       out.text((ids ? "customer_id," : "")
           + "frequency,recency,T,expected_purchases,probability_alive,expected_spend,clv\n");
-      for (int i = 0; i < c.size(); i++) {
-        if (ids) {
+      out.flush();
+      int chunks = (c.size() + CHUNK - 1) / CHUNK;
+      List<byte[]> formatted = java.util.stream.IntStream.range(0, chunks).parallel()
+          .mapToObj(k -> predictionRows(c, p, k * CHUNK, Math.min(c.size(), (k + 1) * CHUNK)))
+          .toList();
+      for (byte[] b : formatted) {
+        out.bytes(b);
+      }
+    });
+  }
+
+  private static byte[] predictionRows(Customers c, Predictions p, int from, int to) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream((to - from) * 80);
+    try (AsciiWriter out = new AsciiWriter(bytes)) {
+      for (int i = from; i < to; i++) {
+        if (c.ids() != null) {
           out.text(c.ids()[i]).put(',');
         }
         out.integer(c.frequency()[i]).put(',');
@@ -68,7 +84,10 @@ final class ClvOutputs {
         out.fixed(p.expectedSpend()[i], 4).put(',');
         out.fixed(p.clv()[i], 4).put('\n');
       }
-    });
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
   }
 
   static void writeCalibration(Path dir, List<CalibrationTable.Row> rows) {
