@@ -22,6 +22,7 @@ final class DelimitedFile {
   private final byte[] bytes;
   private final boolean whitespace;
   private int pos;
+  private int limit;
   private long line;
   private int[] starts = new int[16];
   private int[] ends = new int[16];
@@ -31,6 +32,7 @@ final class DelimitedFile {
     this.path = path;
     this.bytes = bytes;
     this.whitespace = whitespace;
+    this.limit = bytes.length;
     if (bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF) {
       pos = 3;
     }
@@ -78,10 +80,10 @@ final class DelimitedFile {
 
   /** Advances to the next non-blank line; false at the end of the file. */
   boolean next() {
-    while (pos < bytes.length) {
+    while (pos < limit) {
       line++;
       int end = pos;
-      while (end < bytes.length && bytes[end] != '\n') {
+      while (end < limit && bytes[end] != '\n') {
         end++;
       }
       int lineEnd = end > pos && bytes[end - 1] == '\r' ? end - 1 : end;
@@ -92,6 +94,43 @@ final class DelimitedFile {
       }
     }
     return false;
+  }
+
+  /**
+   * Splits what is left of the file into about {@code parts} readers of whole lines, in order,
+   * each knowing its first line number, so that they can be read in parallel.
+   */
+  List<DelimitedFile> rest(int parts) {
+    int[] bounds = new int[parts + 1];
+    bounds[0] = pos;
+    bounds[parts] = limit;
+    for (int k = 1; k < parts; k++) {
+      int b = Math.max(bounds[k - 1], pos + (int) ((long) (limit - pos) * k / parts));
+      while (b < limit && bytes[b - 1] != '\n') {
+        b++;
+      }
+      bounds[k] = b;
+    }
+    long[] newlines = java.util.stream.IntStream.range(0, parts).parallel()
+        .mapToLong(k -> {
+          long c = 0;
+          for (int i = bounds[k]; i < bounds[k + 1]; i++) {
+            c += bytes[i] == '\n' ? 1 : 0;
+          }
+          return c;
+        }).toArray();
+    List<DelimitedFile> out = new ArrayList<>(parts);
+    long before = line;
+    for (int k = 0; k < parts; k++) {
+      DelimitedFile f = new DelimitedFile(path, bytes, whitespace);
+      f.pos = bounds[k];
+      f.limit = bounds[k + 1];
+      f.line = before;
+      before += newlines[k];
+      out.add(f);
+    }
+    pos = limit;
+    return out;
   }
 
   private void split(int from, int to) {

@@ -156,6 +156,20 @@ class ClvFitCommandTest {
   }
 
   @Test
+  void badValueDeepInALargeFileKeepsItsLineNumber() throws IOException {
+    Path rfm = dir.resolve("rfm.csv");
+    StringBuilder csv = new StringBuilder("customer_id,frequency,recency,T,monetary_value\n");
+    for (int line = 2; line <= 5000; line++) {
+      csv.append('c').append(line).append(line == 4321 ? ",-1" : ",1").append(",2.5,10,12.50\n");
+    }
+    Files.writeString(rfm, csv);
+    assertThat(run("clv-fit", "--rfm", rfm.toString(), "--output", dir.resolve("out").toString()))
+        .as("exit code").isEqualTo(Errors.EXIT_INPUT);
+    assertThat(err.toString()).as("message")
+        .contains("line 4321, column 'frequency' has '-1', not a count of repeat purchases (0 or more)");
+  }
+
+  @Test
   void recencyAfterAgeIsRejected() throws IOException {
     Path rfm = dir.resolve("rfm.csv");
     Files.writeString(rfm, "frequency,recency,T\n1,12,10\n");
