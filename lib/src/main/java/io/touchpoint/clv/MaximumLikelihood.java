@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *       in turn until one converges. Above {@value #THIN_ABOVE} customers this runs on a
  *       deterministic subsample of about that many customers, since it only has to get close.
  *   <li>Newton's method on the full data in the natural parameters, with the analytic gradient
- *       and its forward-difference Jacobian as Hessian, halving steps that
+ *       and its forward-difference Jacobian as Hessian (reused once steps are small), halving steps that
  *       do not increase the likelihood, until a step changes no parameter by more than 1e-10
  *       (relative), or by more than 1e-7 without raising the likelihood (numerical gradients are
  *       noisier). If Newton fails, or the model has no analytic gradient (Pareto/NBD), BOBYQA
@@ -43,6 +43,7 @@ final class MaximumLikelihood {
   private static final int MAX_EVALUATIONS = 5_000;
   private static final int MAX_NEWTON = 30;
   private static final double STEP_TOLERANCE = 1e-10;
+  private static final double REUSE_HESSIAN_BELOW = 1e-3;
 
   private MaximumLikelihood() {}
 
@@ -132,15 +133,24 @@ final class MaximumLikelihood {
 
   private record Newton(double[] theta, int evaluations, int steps, boolean converged) {}
 
+  /**
+   * Newton steps; the Hessian is recomputed only while steps are large (relative change above
+   * {@value #REUSE_HESSIAN_BELOW}), then reused (chord method: each further step costs one
+   * likelihood and one gradient, and still shrinks the error by orders of magnitude).
+   */
   private static Newton newton(Objective f, double[] start) {
     int k = start.length;
     double[] theta = start.clone();
     double ll = f.value(theta);
     double[] g = f.gradient(theta);
     int evaluations = 2;
+    RealMatrix h = null;
+    double change = Double.POSITIVE_INFINITY;
     for (int step = 1; step <= MAX_NEWTON; step++) {
-      RealMatrix h = hessian(f, theta, g);
-      evaluations += k;
+      if (h == null || change > REUSE_HESSIAN_BELOW) {
+        h = hessian(f, theta, g);
+        evaluations += k;
+      }
       double[] delta;
       try {
         delta = new LUDecomposition(h.scalarMultiply(-1)).getSolver().solve(new ArrayRealVector(g)).toArray();
@@ -174,7 +184,7 @@ final class MaximumLikelihood {
       if (candidate == null) {
         return new Newton(theta, evaluations, step, false);
       }
-      double change = 0;
+      change = 0;
       for (int i = 0; i < k; i++) {
         change = Math.max(change, Math.abs(candidate[i] - theta[i]) / theta[i]);
       }
