@@ -34,6 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "clv-fit",
     mixinStandardHelpOptions = true,
+    versionProvider = io.touchpoint.cli.Version.class,
     description = {
         "Fit customer-lifetime-value models (BG/NBD or Pareto/NBD + Gamma-Gamma) and predict per customer.",
         "Writes params.json, predictions.csv and, with --holdout-end, calibration.csv to --output."})
@@ -71,30 +72,30 @@ public final class ClvFitCommand implements Callable<Integer> {
         description = "Last day of the holdout period; adds calibration.csv and sets the prediction horizon.")
     LocalDate holdoutEnd;
 
-    @Option(names = "--format", defaultValue = "AUTO", description = "auto, csv or cdnow (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "AUTO", paramLabel = "FORMAT", description = "auto, csv or cdnow (default: ${DEFAULT-VALUE}).")
     TransactionFile.Format format;
 
-    @Option(names = "--customer-column", defaultValue = "customer_id", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--customer-column", defaultValue = "customer_id", paramLabel = "NAME", description = "Default: ${DEFAULT-VALUE}.")
     String customerColumn;
 
-    @Option(names = "--date-column", defaultValue = "date", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--date-column", defaultValue = "date", paramLabel = "NAME", description = "Default: ${DEFAULT-VALUE}.")
     String dateColumn;
 
-    @Option(names = "--value-column", defaultValue = "value", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--value-column", defaultValue = "value", paramLabel = "NAME", description = "Default: ${DEFAULT-VALUE}.")
     String valueColumn;
   }
 
-  @Option(names = "--model", defaultValue = "BGNBD", description = "bgnbd or pareto (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--model", defaultValue = "BGNBD", paramLabel = "MODEL", description = "bgnbd or pareto (default: ${DEFAULT-VALUE}).")
   Model model;
 
-  @Option(names = "--margin", defaultValue = "0.30", description = "Gross margin in [0, 1] (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--margin", defaultValue = "0.30", paramLabel = "FRACTION", description = "Gross margin in [0, 1] (default: ${DEFAULT-VALUE}).")
   double margin;
 
-  @Option(names = "--discount-monthly", defaultValue = "0.01",
+  @Option(names = "--discount-monthly", defaultValue = "0.01", paramLabel = "RATE",
       description = "Monthly discount rate (default: ${DEFAULT-VALUE}).")
   double discountMonthly;
 
-  @Option(names = "--horizon-months", defaultValue = "12", description = "CLV horizon in months (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--horizon-months", defaultValue = "12", paramLabel = "MONTHS", description = "CLV horizon in months (default: ${DEFAULT-VALUE}).")
   int horizonMonths;
 
   @Option(names = "--output", paramLabel = "DIR", required = true, description = "Folder for the outputs.")
