@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         StageCommands.Identity.class,
         StageCommands.Silver.class,
         io.touchpoint.jobs.generate.GenerateCommand.class,
+        io.touchpoint.jobs.clv.ClvFitCommand.class,
     })
 public final class Touchpoint implements Runnable {
 

@@ -71,6 +71,25 @@ public final class Errors {
     return usage("use " + what + " " + unknown, "unknown " + what, "Choose from " + known);
   }
 
+  public static TouchpointException modelNotIdentified(String model, String reason, String fix) {
+    return input("fit the " + model + " model", reason, fix);
+  }
+
+  public static TouchpointException badInputValue(Path file, long line, String column, String value, String expected) {
+    return input(
+        "read " + file,
+        "line " + line + ", column '" + column + "' has '" + value + "', not " + expected,
+        "Correct or remove that row (line numbers count the header as line 1)");
+  }
+
+  public static TouchpointException missingColumn(Path file, String column, Collection<String> header, String fix) {
+    return input("read " + file, "no column '" + column + "' in the header " + header, fix);
+  }
+
+  public static TouchpointException emptyInput(Path file, String what) {
+    return input("read " + file, "it contains no " + what, "Check that the right file was given and that it is not empty");
+  }
+
   public static String format(String action, String reason, String fix) {
     return "Cannot " + action + ": " + reason + ". " + fix + (fix.endsWith(".") ? "" : ".");
   }
