@@ -1,0 +1,45 @@
+package io.touchpoint.attribution;
+
+import io.touchpoint.attribution.ChainStructure.ChainWeights;
+import io.touchpoint.errors.Errors;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Markov-chain multi-touch attribution of order 1 to 4, solved exactly (METRICS.md,
+ * "Attribution"). A state is the window of the last k channels (a shorter journey is one state
+ * holding all of it), consecutive identical states are merged, each step is weighted by the
+ * journey's conversions + nulls, and the last state goes to {@code conversion} and {@code null}
+ * with the journey's conversions and nulls. Removal effect of c = 1 − P(conversion | states with c
+ * sent to null) / P(conversion); value uses the same chain with the mean value per conversion of
+ * the journeys ending in a state earned on converting from it.
+ */
+public final class MarkovAttribution {
+  private static final String ACTION = "fit the Markov attribution model";
+
+  private MarkovAttribution() {}
+
+  public static MarkovResult fit(List<Journey> journeys, int order) {
+    return fit(Journeys.of(journeys), order);
+  }
+
+  public static MarkovResult fit(Journeys journeys, int order) {
+    if (journeys.size() == 0) {
+      throw Errors.noJourneys(ACTION);
+    }
+    ChainStructure chain = ChainStructure.build(journeys, order);
+    ChainWeights weights = chain.weigh(journeys);
+    RemovalEffects effects = RemovalEffects.compute(chain, weights);
+    if (effects == null) {
+      throw Errors.noConversions(ACTION);
+    }
+    double[] conversions = RemovalEffects.share(journeys.totalConversions(), effects.conversion());
+    double[] values = RemovalEffects.share(journeys.totalValue(), effects.value());
+    List<ChannelCredit> credits = new ArrayList<>(journeys.channels().size());
+    for (int c = 0; c < journeys.channels().size(); c++) {
+      credits.add(new ChannelCredit(journeys.channels().get(c), effects.conversion()[c], effects.value()[c],
+          conversions[c], values[c]));
+    }
+    return new MarkovResult(journeys.channels(), chain, weights, effects, List.copyOf(credits));
+  }
+}

@@ -1,0 +1,373 @@
+package io.touchpoint.attribution;
+
+import io.touchpoint.errors.Errors;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Parses ChannelAttribution's path table (CSV, UTF-8, header row, fields quoted or not:
+ * {@code path,total_conversions,total_conversion_value,total_null}) straight from bytes into
+ * {@link Journeys}: channel names are trimmed and interned by their bytes, counts parsed without
+ * creating strings, so a million lines take well under a second.
+ */
+public final class PathsCsv {
+  private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+      1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+  private PathsCsv() {}
+
+  /**
+   * Column names and the path separator. {@code valueColumn} and {@code nullColumn} may be null:
+   * that column is not read and counts as 0.
+   */
+  public record Format(String separator, String pathColumn, String conversionsColumn, String valueColumn,
+      String nullColumn) {
+    public static final String PATH = "path";
+    public static final String CONVERSIONS = "total_conversions";
+    public static final String VALUE = "total_conversion_value";
+    public static final String NULLS = "total_null";
+
+    public Format {
+      if (separator == null || separator.isEmpty() || separator.contains("\"") || separator.contains(",")
+          || separator.contains("\n")) {
+        throw Errors.badAttributionOption("path separator '" + separator + "'",
+            "it is empty or holds a quote, comma or newline", "Pass e.g. --separator '>'");
+      }
+    }
+
+    public static Format defaults() {
+      return new Format(">", PATH, CONVERSIONS, VALUE, NULLS);
+    }
+  }
+
+  /** The column names of the header row. */
+  public static List<String> header(byte[] data) {
+    List<String> out = new ArrayList<>();
+    Line line = new Line(data, 8);
+    if (line.read(bom(data)) < 0) {
+      return out;
+    }
+    for (int f = 0; f < line.count; f++) {
+      out.add(line.string(f).strip());
+    }
+    return out;
+  }
+
+  public static Journeys parse(byte[] data, String source, Format format) {
+    List<String> header = header(data);
+    int pathAt = column(header, format.pathColumn(), source);
+    int convAt = column(header, format.conversionsColumn(), source);
+    int valueAt = format.valueColumn() == null ? -1 : column(header, format.valueColumn(), source);
+    int nullAt = format.nullColumn() == null ? -1 : column(header, format.nullColumn(), source);
+    byte[] sep = format.separator().getBytes(StandardCharsets.UTF_8);
+
+    Journeys.Builder builder = new Journeys.Builder();
+    ChannelTable table = new ChannelTable(builder);
+    Line line = new Line(data, header.size());
+    int pos = line.read(bom(data));
+    long lineNo = 1;
+    int[] ids = new int[64];
+    while (pos >= 0 && pos < data.length) {
+      lineNo++;
+      pos = line.read(pos);
+      if (line.count == 1 && line.start[0] == line.end[0] && !line.quoted[0]) {
+        continue;
+      }
+      if (line.count != header.size()) {
+        throw Errors.badPathsLine(source, lineNo, "has " + line.count + " fields but the header has "
+            + header.size(), "Quote paths that contain commas and give every line the header's columns");
+      }
+      byte[] buf = line.unescaped(pathAt);
+      int pathStart = buf == data ? line.start[pathAt] : 0;
+      int pathEnd = buf == data ? line.end[pathAt] : buf.length;
+      int len = 0;
+      for (int s = pathStart; ; ) {
+        int cut = indexOf(buf, s, pathEnd, sep);
+        int a = s;
+        int b = cut < 0 ? pathEnd : cut;
+        while (a < b && (buf[a] == ' ' || buf[a] == '\t')) {
+          a++;
+        }
+        while (b > a && (buf[b - 1] == ' ' || buf[b - 1] == '\t')) {
+          b--;
+        }
+        if (a == b) {
+          throw Errors.badPathsLine(source, lineNo, "has an empty channel name in its path '"
+              + new String(buf, pathStart, pathEnd - pathStart, StandardCharsets.UTF_8) + "'",
+              "Remove doubled, leading or trailing separators '" + format.separator() + "' and empty paths");
+        }
+        if (len == ids.length) {
+          ids = Arrays.copyOf(ids, len * 2);
+        }
+        ids[len++] = table.id(buf, a, b);
+        if (cut < 0) {
+          break;
+        }
+        s = cut + sep.length;
+      }
+      double conv = number(line, convAt, source, lineNo, format.conversionsColumn());
+      double value = valueAt < 0 ? 0 : number(line, valueAt, source, lineNo, format.valueColumn());
+      double nulls = nullAt < 0 ? 0 : number(line, nullAt, source, lineNo, format.nullColumn());
+      builder.add(ids, len, conv, value, nulls);
+    }
+    return builder.build();
+  }
+
+  private static int bom(byte[] data) {
+    return data.length >= 3 && (data[0] & 0xFF) == 0xEF && (data[1] & 0xFF) == 0xBB && (data[2] & 0xFF) == 0xBF
+        ? 3 : 0;
+  }
+
+  private static int column(List<String> header, String name, String source) {
+    int i = header.indexOf(name);
+    if (i < 0) {
+      throw Errors.missingPathsColumn(source, name, header);
+    }
+    return i;
+  }
+
+  private static int indexOf(byte[] buf, int from, int to, byte[] sep) {
+    byte first = sep[0];
+    outer:
+    for (int i = from; i <= to - sep.length; i++) {
+      if (buf[i] != first) {
+        continue;
+      }
+      for (int k = 1; k < sep.length; k++) {
+        if (buf[i + k] != sep[k]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static double number(Line line, int field, String source, long lineNo, String column) {
+    byte[] d = line.data;
+    int a = line.start[field];
+    int b = line.end[field];
+    while (a < b && (d[a] == ' ' || d[a] == '\t')) {
+      a++;
+    }
+    while (b > a && (d[b - 1] == ' ' || d[b - 1] == '\t')) {
+      b--;
+    }
+    double v = fastNumber(d, a, b);
+    if (Double.isNaN(v)) {
+      v = slowNumber(d, a, b);
+    }
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      String text = new String(d, a, b - a, StandardCharsets.UTF_8);
+      throw Errors.badPathsLine(source, lineNo, "has " + column + " '" + text + "'", Double.isNaN(v)
+          ? "Counts and values must be plain non-negative numbers such as 12 or 3.5"
+          : "Counts and values cannot be negative or infinite");
+    }
+    return v;
+  }
+
+  /** Plain decimals of up to 18 digits, correctly rounded; NaN when the text needs the slow path. */
+  private static double fastNumber(byte[] d, int a, int b) {
+    if (a == b) {
+      return Double.NaN;
+    }
+    long mantissa = 0;
+    int digits = 0;
+    int fraction = -1;
+    for (int i = a; i < b; i++) {
+      int c = d[i];
+      if (c >= '0' && c <= '9') {
+        if (++digits > 18) {
+          return Double.NaN;
+        }
+        mantissa = mantissa * 10 + (c - '0');
+        if (fraction >= 0) {
+          fraction++;
+        }
+      } else if (c == '.' && fraction < 0) {
+        fraction = 0;
+      } else {
+        return Double.NaN;
+      }
+    }
+    if (digits == 0 || mantissa >= (1L << 53) || fraction > 22) {
+      return Double.NaN;
+    }
+    return fraction <= 0 ? mantissa : mantissa / POW10[fraction];
+  }
+
+  private static double slowNumber(byte[] d, int a, int b) {
+    for (int i = a; i < b; i++) {
+      int c = d[i];
+      if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) {
+        return Double.NaN;
+      }
+    }
+    try {
+      return Double.parseDouble(new String(d, a, b - a, StandardCharsets.ISO_8859_1));
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** Field boundaries of one CSV line (RFC 4180 quoting; a quoted field may span lines). */
+  private static final class Line {
+    final byte[] data;
+    int count;
+    int[] start;
+    int[] end;
+    boolean[] quoted;
+    boolean[] escaped;
+
+    Line(byte[] data, int fields) {
+      this.data = data;
+      int cap = Math.max(4, fields + 1);
+      start = new int[cap];
+      end = new int[cap];
+      quoted = new boolean[cap];
+      escaped = new boolean[cap];
+    }
+
+    /** Reads the line at {@code pos}; returns the start of the next line, or -1 at the end of data. */
+    int read(int pos) {
+      if (pos >= data.length) {
+        count = 0;
+        return -1;
+      }
+      count = 0;
+      int i = pos;
+      while (true) {
+        if (count == start.length) {
+          start = Arrays.copyOf(start, count * 2);
+          end = Arrays.copyOf(end, count * 2);
+          quoted = Arrays.copyOf(quoted, count * 2);
+          escaped = Arrays.copyOf(escaped, count * 2);
+        }
+        int f = count++;
+        quoted[f] = false;
+        escaped[f] = false;
+        if (i < data.length && data[i] == '"') {
+          quoted[f] = true;
+          start[f] = ++i;
+          while (i < data.length) {
+            if (data[i] == '"') {
+              if (i + 1 < data.length && data[i + 1] == '"') {
+                escaped[f] = true;
+                i += 2;
+                continue;
+              }
+              break;
+            }
+            i++;
+          }
+          end[f] = i;
+          i = Math.min(i + 1, data.length);
+          while (i < data.length && data[i] != ',' && data[i] != '\n' && data[i] != '\r') {
+            i++;
+          }
+        } else {
+          start[f] = i;
+          while (i < data.length && data[i] != ',' && data[i] != '\n' && data[i] != '\r') {
+            i++;
+          }
+          end[f] = i;
+        }
+        if (i >= data.length) {
+          return data.length;
+        }
+        byte c = data[i];
+        if (c == ',') {
+          i++;
+          continue;
+        }
+        if (c == '\r' && i + 1 < data.length && data[i + 1] == '\n') {
+          return i + 2;
+        }
+        return i + 1;
+      }
+    }
+
+    String string(int f) {
+      byte[] b = unescaped(f);
+      return b == data ? new String(data, start[f], end[f] - start[f], StandardCharsets.UTF_8)
+          : new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** The data itself, or for a field with doubled quotes a copy with them undoubled. */
+    byte[] unescaped(int f) {
+      if (!escaped[f]) {
+        return data;
+      }
+      byte[] out = new byte[end[f] - start[f]];
+      int n = 0;
+      for (int i = start[f]; i < end[f]; i++) {
+        out[n++] = data[i];
+        if (data[i] == '"') {
+          i++;
+        }
+      }
+      return Arrays.copyOf(out, n);
+    }
+  }
+
+  /** Channel names by their bytes, so known channels cost no String. */
+  private static final class ChannelTable {
+    private final Journeys.Builder builder;
+    private byte[][] keys = new byte[64][];
+    private int[] ids = new int[64];
+    private int size;
+
+    ChannelTable(Journeys.Builder builder) {
+      this.builder = builder;
+    }
+
+    int id(byte[] buf, int a, int b) {
+      int h = 1;
+      for (int i = a; i < b; i++) {
+        h = 31 * h + buf[i];
+      }
+      int mask = keys.length - 1;
+      int slot = (h ^ (h >>> 16)) & mask;
+      while (keys[slot] != null) {
+        byte[] k = keys[slot];
+        if (Arrays.equals(k, 0, k.length, buf, a, b)) {
+          return ids[slot];
+        }
+        slot = (slot + 1) & mask;
+      }
+      byte[] key = Arrays.copyOfRange(buf, a, b);
+      int id = builder.channel(new String(key, StandardCharsets.UTF_8));
+      keys[slot] = key;
+      ids[slot] = id;
+      if (++size * 2 > keys.length) {
+        grow();
+      }
+      return id;
+    }
+
+    private void grow() {
+      byte[][] oldKeys = keys;
+      int[] oldIds = ids;
+      keys = new byte[oldKeys.length * 2][];
+      ids = new int[keys.length];
+      int mask = keys.length - 1;
+      for (int j = 0; j < oldKeys.length; j++) {
+        byte[] k = oldKeys[j];
+        if (k != null) {
+          int h = 1;
+          for (byte x : k) {
+            h = 31 * h + x;
+          }
+          int slot = (h ^ (h >>> 16)) & mask;
+          while (keys[slot] != null) {
+            slot = (slot + 1) & mask;
+          }
+          keys[slot] = k;
+          ids[slot] = oldIds[j];
+        }
+      }
+    }
+  }
+}
