@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "Batch analytics and attribution jobs for an omnichannel retailer (Spark + Delta Lake).",
     subcommands = {
         CommandLine.HelpCommand.class,
+        io.touchpoint.jobs.attribution.AttributionPathsCommand.class,
     })
 public final class Touchpoint implements Runnable {
 

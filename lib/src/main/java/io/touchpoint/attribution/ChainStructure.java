@@ -41,10 +41,7 @@ final class ChainStructure {
   }
 
   static ChainStructure build(Journeys journeys, int order) {
-    if (order < 1 || order > MAX_ORDER) {
-      throw Errors.badAttributionOption("Markov order " + order, "the order must be 1 to " + MAX_ORDER,
-          "Pass --order 1, 2, 3 or 4");
-    }
+    MarkovAttribution.checkOrder(order);
     if (journeys.channels().size() > MAX_CHANNELS) {
       throw Errors.badJourney("there are " + journeys.channels().size() + " channels, more than "
           + MAX_CHANNELS, "Group rare channels before fitting");

@@ -19,6 +19,14 @@ public final class MarkovAttribution {
 
   private MarkovAttribution() {}
 
+  /** Rejects an order outside 1..4 with a user-facing error. */
+  public static void checkOrder(int order) {
+    if (order < 1 || order > ChainStructure.MAX_ORDER) {
+      throw Errors.badAttributionOption("Markov order " + order, "the order must be 1 to " + ChainStructure.MAX_ORDER,
+          "Pass --order 1, 2, 3 or 4");
+    }
+  }
+
   public static MarkovResult fit(List<Journey> journeys, int order) {
     return fit(Journeys.of(journeys), order);
   }
