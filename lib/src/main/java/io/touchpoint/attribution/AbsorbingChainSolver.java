@@ -3,8 +3,6 @@ package io.touchpoint.attribution;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Solves x = Q x + r exactly for the transient states of an absorbing chain, for two right-hand
@@ -19,13 +17,15 @@ import org.slf4j.LoggerFactory;
  * more than {@value #TOLERANCE} of the largest entry, then checks the residual
  * max|r + Qx − x| ≤ {@value #RESIDUAL_LIMIT}·max|x|. The error is at most the residual times the
  * expected number of steps to absorption (the path length, ~10), so results are exact to ~1e-12.
+ *
+ * <p>No logging here on purpose: the first SLF4J call initialises the logging backend, which
+ * costs the CLI seconds of start-up on the Spark classpath.
  */
 final class AbsorbingChainSolver {
   static final int DENSE_LIMIT = 300;
   static final double TOLERANCE = 1e-15;
   static final double RESIDUAL_LIMIT = 1e-13;
   private static final int MAX_SWEEPS = 1_000_000;
-  private static final Logger LOG = LoggerFactory.getLogger(AbsorbingChainSolver.class);
 
   private final int n;
   private final int[] rowStart;
@@ -126,7 +126,6 @@ final class AbsorbingChainSolver {
       }
       if (deltaConv <= TOLERANCE * scaleConv && deltaValue <= TOLERANCE * scaleValue) {
         double residual = residual(removed, xConv, xValue, scaleConv, scaleValue);
-        LOG.debug("Gauss-Seidel converged after {} sweeps over {} states, relative residual {}", sweep, n, residual);
         if (residual > RESIDUAL_LIMIT) {
           throw new IllegalStateException("Gauss-Seidel stalled with relative residual " + residual);
         }

@@ -62,6 +62,7 @@ public final class PathsCsv {
     int valueAt = format.valueColumn() == null ? -1 : column(header, format.valueColumn(), source);
     int nullAt = format.nullColumn() == null ? -1 : column(header, format.nullColumn(), source);
     byte[] sep = format.separator().getBytes(StandardCharsets.UTF_8);
+    byte sep0 = sep[0];
 
     Journeys.Builder builder = new Journeys.Builder();
     ChannelTable table = new ChannelTable(builder);
@@ -83,29 +84,34 @@ public final class PathsCsv {
       int pathStart = buf == data ? line.start[pathAt] : 0;
       int pathEnd = buf == data ? line.end[pathAt] : buf.length;
       int len = 0;
-      for (int s = pathStart; ; ) {
-        int cut = indexOf(buf, s, pathEnd, sep);
-        int a = s;
-        int b = cut < 0 ? pathEnd : cut;
-        while (a < b && (buf[a] == ' ' || buf[a] == '\t')) {
-          a++;
+      int a = -1;
+      int b = -1;
+      int hash = 1;
+      for (int i = pathStart; ; i++) {
+        boolean atEnd = i == pathEnd;
+        if (atEnd || (buf[i] == sep0 && matches(buf, i, pathEnd, sep))) {
+          if (a < 0) {
+            throw Errors.badPathsLine(source, lineNo, "has an empty channel name in its path '"
+                + new String(buf, pathStart, pathEnd - pathStart, StandardCharsets.UTF_8) + "'",
+                "Remove doubled, leading or trailing separators '" + format.separator() + "' and empty paths");
+          }
+          if (len == ids.length) {
+            ids = Arrays.copyOf(ids, len * 2);
+          }
+          ids[len++] = table.id(buf, a, b, hash);
+          if (atEnd) {
+            break;
+          }
+          i += sep.length - 1;
+          a = -1;
+          hash = 1;
+        } else if (buf[i] != ' ' && buf[i] != '\t') {
+          if (a < 0) {
+            a = i;
+          }
+          b = i + 1;
+          hash = 31 * hash + buf[i];
         }
-        while (b > a && (buf[b - 1] == ' ' || buf[b - 1] == '\t')) {
-          b--;
-        }
-        if (a == b) {
-          throw Errors.badPathsLine(source, lineNo, "has an empty channel name in its path '"
-              + new String(buf, pathStart, pathEnd - pathStart, StandardCharsets.UTF_8) + "'",
-              "Remove doubled, leading or trailing separators '" + format.separator() + "' and empty paths");
-        }
-        if (len == ids.length) {
-          ids = Arrays.copyOf(ids, len * 2);
-        }
-        ids[len++] = table.id(buf, a, b);
-        if (cut < 0) {
-          break;
-        }
-        s = cut + sep.length;
       }
       double conv = number(line, convAt, source, lineNo, format.conversionsColumn());
       double value = valueAt < 0 ? 0 : number(line, valueAt, source, lineNo, format.valueColumn());
@@ -128,21 +134,16 @@ public final class PathsCsv {
     return i;
   }
 
-  private static int indexOf(byte[] buf, int from, int to, byte[] sep) {
-    byte first = sep[0];
-    outer:
-    for (int i = from; i <= to - sep.length; i++) {
-      if (buf[i] != first) {
-        continue;
-      }
-      for (int k = 1; k < sep.length; k++) {
-        if (buf[i + k] != sep[k]) {
-          continue outer;
-        }
-      }
-      return i;
+  private static boolean matches(byte[] buf, int at, int end, byte[] sep) {
+    if (at + sep.length > end) {
+      return false;
     }
-    return -1;
+    for (int k = 1; k < sep.length; k++) {
+      if (buf[at + k] != sep[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static double number(Line line, int field, String source, long lineNo, String column) {
@@ -323,11 +324,8 @@ public final class PathsCsv {
       this.builder = builder;
     }
 
-    int id(byte[] buf, int a, int b) {
-      int h = 1;
-      for (int i = a; i < b; i++) {
-        h = 31 * h + buf[i];
-      }
+    /** The id of the channel named by buf[a..b), whose {@link #hash} is {@code h}. */
+    int id(byte[] buf, int a, int b, int h) {
       int mask = keys.length - 1;
       int slot = (h ^ (h >>> 16)) & mask;
       while (keys[slot] != null) {
@@ -347,6 +345,17 @@ public final class PathsCsv {
       return id;
     }
 
+    /** 31-polynomial over the bytes that are not blanks (so the path scan can hash while trimming). */
+    static int hash(byte[] k) {
+      int h = 1;
+      for (byte x : k) {
+        if (x != ' ' && x != '\t') {
+          h = 31 * h + x;
+        }
+      }
+      return h;
+    }
+
     private void grow() {
       byte[][] oldKeys = keys;
       int[] oldIds = ids;
@@ -356,10 +365,7 @@ public final class PathsCsv {
       for (int j = 0; j < oldKeys.length; j++) {
         byte[] k = oldKeys[j];
         if (k != null) {
-          int h = 1;
-          for (byte x : k) {
-            h = 31 * h + x;
-          }
+          int h = hash(k);
           int slot = (h ^ (h >>> 16)) & mask;
           while (keys[slot] != null) {
             slot = (slot + 1) & mask;
