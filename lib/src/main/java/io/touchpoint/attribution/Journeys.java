@@ -107,11 +107,25 @@ public final class Journeys {
     private final List<String> names = new ArrayList<>();
     private int n;
     private int touchCount;
-    private int[] offsets = new int[1024];
-    private int[] touches = new int[4096];
-    private double[] conversions = new double[1024];
-    private double[] values = new double[1024];
-    private double[] nulls = new double[1024];
+    private int[] offsets;
+    private int[] touches;
+    private double[] conversions;
+    private double[] values;
+    private double[] nulls;
+
+    public Builder() {
+      this(1024);
+    }
+
+    /** A builder sized for about {@code expectedJourneys} journeys (it grows past them). */
+    public Builder(int expectedJourneys) {
+      int cap = Math.max(16, expectedJourneys + 1);
+      offsets = new int[cap];
+      touches = new int[cap * 4];
+      conversions = new double[cap];
+      values = new double[cap];
+      nulls = new double[cap];
+    }
 
     /** The id of a channel, assigning the next one on first sight. */
     public int channel(String name) {

@@ -1,6 +1,7 @@
 package io.touchpoint.attribution;
 
 import io.touchpoint.errors.Errors;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +45,15 @@ public final class PathsCsv {
 
   /** The column names of the header row. */
   public static List<String> header(byte[] data) {
+    return header(ByteBuffer.wrap(data));
+  }
+
+  public static Journeys parse(byte[] data, String source, Format format) {
+    return parse(ByteBuffer.wrap(data), source, format);
+  }
+
+  /** The column names of the header row of {@code data} (absolute reads from 0 to its limit). */
+  public static List<String> header(ByteBuffer data) {
     List<String> out = new ArrayList<>();
     Line line = new Line(data, 8);
     if (line.read(bom(data)) < 0) {
@@ -55,7 +65,11 @@ public final class PathsCsv {
     return out;
   }
 
-  public static Journeys parse(byte[] data, String source, Format format) {
+  /**
+   * Parses the table in {@code data} from 0 to its limit (e.g. a memory-mapped file, which spares
+   * the copy into a heap array).
+   */
+  public static Journeys parse(ByteBuffer data, String source, Format format) {
     List<String> header = header(data);
     int pathAt = column(header, format.pathColumn(), source);
     int convAt = column(header, format.conversionsColumn(), source);
@@ -64,13 +78,13 @@ public final class PathsCsv {
     byte[] sep = format.separator().getBytes(StandardCharsets.UTF_8);
     byte sep0 = sep[0];
 
-    Journeys.Builder builder = new Journeys.Builder();
+    Journeys.Builder builder = new Journeys.Builder(expectedLines(data));
     ChannelTable table = new ChannelTable(builder);
     Line line = new Line(data, header.size());
     int pos = line.read(bom(data));
     long lineNo = 1;
     int[] ids = new int[64];
-    while (pos >= 0 && pos < data.length) {
+    while (pos >= 0 && pos < data.limit()) {
       lineNo++;
       pos = line.read(pos);
       if (line.count == 1 && line.start[0] == line.end[0] && !line.quoted[0]) {
@@ -80,19 +94,19 @@ public final class PathsCsv {
         throw Errors.badPathsLine(source, lineNo, "has " + line.count + " fields but the header has "
             + header.size(), "Quote paths that contain commas and give every line the header's columns");
       }
-      byte[] buf = line.unescaped(pathAt);
+      ByteBuffer buf = line.unescaped(pathAt);
       int pathStart = buf == data ? line.start[pathAt] : 0;
-      int pathEnd = buf == data ? line.end[pathAt] : buf.length;
+      int pathEnd = buf == data ? line.end[pathAt] : buf.limit();
       int len = 0;
       int a = -1;
       int b = -1;
       int hash = 1;
       for (int i = pathStart; ; i++) {
         boolean atEnd = i == pathEnd;
-        if (atEnd || (buf[i] == sep0 && matches(buf, i, pathEnd, sep))) {
+        if (atEnd || (buf.get(i) == sep0 && matches(buf, i, pathEnd, sep))) {
           if (a < 0) {
             throw Errors.badPathsLine(source, lineNo, "has an empty channel name in its path '"
-                + new String(buf, pathStart, pathEnd - pathStart, StandardCharsets.UTF_8) + "'",
+                + text(buf, pathStart, pathEnd) + "'",
                 "Remove doubled, leading or trailing separators '" + format.separator() + "' and empty paths");
           }
           if (len == ids.length) {
@@ -105,12 +119,12 @@ public final class PathsCsv {
           i += sep.length - 1;
           a = -1;
           hash = 1;
-        } else if (buf[i] != ' ' && buf[i] != '\t') {
+        } else if (buf.get(i) != ' ' && buf.get(i) != '\t') {
           if (a < 0) {
             a = i;
           }
           b = i + 1;
-          hash = 31 * hash + buf[i];
+          hash = 31 * hash + buf.get(i);
         }
       }
       double conv = number(line, convAt, source, lineNo, format.conversionsColumn());
@@ -121,8 +135,29 @@ public final class PathsCsv {
     return builder.build();
   }
 
-  private static int bom(byte[] data) {
-    return data.length >= 3 && (data[0] & 0xFF) == 0xEF && (data[1] & 0xFF) == 0xBB && (data[2] & 0xFF) == 0xBF
+  private static byte[] bytes(ByteBuffer buf, int a, int b) {
+    byte[] out = new byte[b - a];
+    buf.get(a, out);
+    return out;
+  }
+
+  private static String text(ByteBuffer buf, int a, int b) {
+    return new String(bytes(buf, a, b), StandardCharsets.UTF_8);
+  }
+
+  /** A capacity hint: the number of newlines. */
+  private static int expectedLines(ByteBuffer data) {
+    int n = 0;
+    for (int i = 0, end = data.limit(); i < end; i++) {
+      if (data.get(i) == '\n') {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static int bom(ByteBuffer data) {
+    return data.limit() >= 3 && (data.get(0) & 0xFF) == 0xEF && (data.get(1) & 0xFF) == 0xBB && (data.get(2) & 0xFF) == 0xBF
         ? 3 : 0;
   }
 
@@ -134,12 +169,12 @@ public final class PathsCsv {
     return i;
   }
 
-  private static boolean matches(byte[] buf, int at, int end, byte[] sep) {
+  private static boolean matches(ByteBuffer buf, int at, int end, byte[] sep) {
     if (at + sep.length > end) {
       return false;
     }
     for (int k = 1; k < sep.length; k++) {
-      if (buf[at + k] != sep[k]) {
+      if (buf.get(at + k) != sep[k]) {
         return false;
       }
     }
@@ -147,13 +182,13 @@ public final class PathsCsv {
   }
 
   private static double number(Line line, int field, String source, long lineNo, String column) {
-    byte[] d = line.data;
+    ByteBuffer d = line.data;
     int a = line.start[field];
     int b = line.end[field];
-    while (a < b && (d[a] == ' ' || d[a] == '\t')) {
+    while (a < b && (d.get(a) == ' ' || d.get(a) == '\t')) {
       a++;
     }
-    while (b > a && (d[b - 1] == ' ' || d[b - 1] == '\t')) {
+    while (b > a && (d.get(b - 1) == ' ' || d.get(b - 1) == '\t')) {
       b--;
     }
     double v = fastNumber(d, a, b);
@@ -161,7 +196,7 @@ public final class PathsCsv {
       v = slowNumber(d, a, b);
     }
     if (!(v >= 0) || Double.isInfinite(v)) {
-      String text = new String(d, a, b - a, StandardCharsets.UTF_8);
+      String text = text(d, a, b);
       throw Errors.badPathsLine(source, lineNo, "has " + column + " '" + text + "'", Double.isNaN(v)
           ? "Counts and values must be plain non-negative numbers such as 12 or 3.5"
           : "Counts and values cannot be negative or infinite");
@@ -170,7 +205,7 @@ public final class PathsCsv {
   }
 
   /** Plain decimals of up to 18 digits, correctly rounded; NaN when the text needs the slow path. */
-  private static double fastNumber(byte[] d, int a, int b) {
+  private static double fastNumber(ByteBuffer d, int a, int b) {
     if (a == b) {
       return Double.NaN;
     }
@@ -178,7 +213,7 @@ public final class PathsCsv {
     int digits = 0;
     int fraction = -1;
     for (int i = a; i < b; i++) {
-      int c = d[i];
+      int c = d.get(i);
       if (c >= '0' && c <= '9') {
         if (++digits > 18) {
           return Double.NaN;
@@ -199,15 +234,15 @@ public final class PathsCsv {
     return fraction <= 0 ? mantissa : mantissa / POW10[fraction];
   }
 
-  private static double slowNumber(byte[] d, int a, int b) {
+  private static double slowNumber(ByteBuffer d, int a, int b) {
     for (int i = a; i < b; i++) {
-      int c = d[i];
+      int c = d.get(i);
       if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) {
         return Double.NaN;
       }
     }
     try {
-      return Double.parseDouble(new String(d, a, b - a, StandardCharsets.ISO_8859_1));
+      return Double.parseDouble(text(d, a, b));
     } catch (NumberFormatException e) {
       return Double.NaN;
     }
@@ -215,14 +250,14 @@ public final class PathsCsv {
 
   /** Field boundaries of one CSV line (RFC 4180 quoting; a quoted field may span lines). */
   private static final class Line {
-    final byte[] data;
+    final ByteBuffer data;
     int count;
     int[] start;
     int[] end;
     boolean[] quoted;
     boolean[] escaped;
 
-    Line(byte[] data, int fields) {
+    Line(ByteBuffer data, int fields) {
       this.data = data;
       int cap = Math.max(4, fields + 1);
       start = new int[cap];
@@ -233,7 +268,7 @@ public final class PathsCsv {
 
     /** Reads the line at {@code pos}; returns the start of the next line, or -1 at the end of data. */
     int read(int pos) {
-      if (pos >= data.length) {
+      if (pos >= data.limit()) {
         count = 0;
         return -1;
       }
@@ -249,12 +284,12 @@ public final class PathsCsv {
         int f = count++;
         quoted[f] = false;
         escaped[f] = false;
-        if (i < data.length && data[i] == '"') {
+        if (i < data.limit() && data.get(i) == '"') {
           quoted[f] = true;
           start[f] = ++i;
-          while (i < data.length) {
-            if (data[i] == '"') {
-              if (i + 1 < data.length && data[i + 1] == '"') {
+          while (i < data.limit()) {
+            if (data.get(i) == '"') {
+              if (i + 1 < data.limit() && data.get(i + 1) == '"') {
                 escaped[f] = true;
                 i += 2;
                 continue;
@@ -264,26 +299,26 @@ public final class PathsCsv {
             i++;
           }
           end[f] = i;
-          i = Math.min(i + 1, data.length);
-          while (i < data.length && data[i] != ',' && data[i] != '\n' && data[i] != '\r') {
+          i = Math.min(i + 1, data.limit());
+          while (i < data.limit() && data.get(i) != ',' && data.get(i) != '\n' && data.get(i) != '\r') {
             i++;
           }
         } else {
           start[f] = i;
-          while (i < data.length && data[i] != ',' && data[i] != '\n' && data[i] != '\r') {
+          while (i < data.limit() && data.get(i) != ',' && data.get(i) != '\n' && data.get(i) != '\r') {
             i++;
           }
           end[f] = i;
         }
-        if (i >= data.length) {
-          return data.length;
+        if (i >= data.limit()) {
+          return data.limit();
         }
-        byte c = data[i];
+        byte c = data.get(i);
         if (c == ',') {
           i++;
           continue;
         }
-        if (c == '\r' && i + 1 < data.length && data[i + 1] == '\n') {
+        if (c == '\r' && i + 1 < data.limit() && data.get(i + 1) == '\n') {
           return i + 2;
         }
         return i + 1;
@@ -291,25 +326,24 @@ public final class PathsCsv {
     }
 
     String string(int f) {
-      byte[] b = unescaped(f);
-      return b == data ? new String(data, start[f], end[f] - start[f], StandardCharsets.UTF_8)
-          : new String(b, StandardCharsets.UTF_8);
+      ByteBuffer b = unescaped(f);
+      return b == data ? text(data, start[f], end[f]) : text(b, 0, b.limit());
     }
 
     /** The data itself, or for a field with doubled quotes a copy with them undoubled. */
-    byte[] unescaped(int f) {
+    ByteBuffer unescaped(int f) {
       if (!escaped[f]) {
         return data;
       }
       byte[] out = new byte[end[f] - start[f]];
       int n = 0;
       for (int i = start[f]; i < end[f]; i++) {
-        out[n++] = data[i];
-        if (data[i] == '"') {
+        out[n++] = data.get(i);
+        if (data.get(i) == '"') {
           i++;
         }
       }
-      return Arrays.copyOf(out, n);
+      return ByteBuffer.wrap(Arrays.copyOf(out, n));
     }
   }
 
@@ -324,18 +358,18 @@ public final class PathsCsv {
       this.builder = builder;
     }
 
-    /** The id of the channel named by buf[a..b), whose {@link #hash} is {@code h}. */
-    int id(byte[] buf, int a, int b, int h) {
+    /** The id of the channel named by bytes a..b of buf, whose {@link #hash} is {@code h}. */
+    int id(ByteBuffer buf, int a, int b, int h) {
       int mask = keys.length - 1;
       int slot = (h ^ (h >>> 16)) & mask;
       while (keys[slot] != null) {
         byte[] k = keys[slot];
-        if (Arrays.equals(k, 0, k.length, buf, a, b)) {
+        if (same(k, buf, a, b)) {
           return ids[slot];
         }
         slot = (slot + 1) & mask;
       }
-      byte[] key = Arrays.copyOfRange(buf, a, b);
+      byte[] key = bytes(buf, a, b);
       int id = builder.channel(new String(key, StandardCharsets.UTF_8));
       keys[slot] = key;
       ids[slot] = id;
@@ -343,6 +377,18 @@ public final class PathsCsv {
         grow();
       }
       return id;
+    }
+
+    private static boolean same(byte[] k, ByteBuffer buf, int a, int b) {
+      if (k.length != b - a) {
+        return false;
+      }
+      for (int i = 0; i < k.length; i++) {
+        if (k[i] != buf.get(a + i)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** 31-polynomial over the bytes that are not blanks (so the path scan can hash while trimming). */

@@ -13,11 +13,14 @@ import io.touchpoint.attribution.PathsCsv;
 import io.touchpoint.attribution.Transition;
 import io.touchpoint.errors.Errors;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,12 +91,11 @@ public final class AttributionPathsCommand implements Callable<Integer> {
     MarkovAttribution.checkOrder(order);
     MarkovBootstrap.Options bootstrapOptions = bootstrap > 0 ? new MarkovBootstrap.Options(bootstrap, level, seed) : null;
     long t0 = System.nanoTime();
-    byte[] data = read(input);
+    ByteBuffer data = map(input);
     List<String> header = PathsCsv.header(data);
     PathsCsv.Format format = new PathsCsv.Format(separator, pathColumn, conversionsColumn,
         column(valueColumn, PathsCsv.Format.VALUE, header), column(nullColumn, PathsCsv.Format.NULLS, header));
     Journeys journeys = PathsCsv.parse(data, input.toString(), format);
-    data = null;
     long t1 = System.nanoTime();
     MarkovResult result = MarkovAttribution.fit(journeys, order);
     long t2 = System.nanoTime();
@@ -123,9 +125,14 @@ public final class AttributionPathsCommand implements Callable<Integer> {
     return header.contains(standard) ? standard : null;
   }
 
-  private static byte[] read(Path file) {
-    try {
-      return Files.readAllBytes(file);
+  /** Maps the file rather than reading it: a heap copy of a 100 MB table costs more than parsing it. */
+  private static ByteBuffer map(Path file) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      if (channel.size() > Integer.MAX_VALUE) {
+        throw Errors.input("read the paths file " + file, "it is larger than 2 GB",
+            "Aggregate identical paths first (one line per distinct path) or split the file");
+      }
+      return channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
     } catch (NoSuchFileException e) {
       throw Errors.input("read the paths file " + file, "it does not exist", "Check --input");
     } catch (IOException e) {
