@@ -145,15 +145,16 @@ public final class PathsCsv {
     return new String(bytes(buf, a, b), StandardCharsets.UTF_8);
   }
 
-  /** A capacity hint: the number of newlines. */
+  /** A capacity hint: the newlines in the first MB, extrapolated to the whole buffer. */
   private static int expectedLines(ByteBuffer data) {
+    int sample = Math.min(data.limit(), 1 << 20);
     int n = 0;
-    for (int i = 0, end = data.limit(); i < end; i++) {
+    for (int i = 0; i < sample; i++) {
       if (data.get(i) == '\n') {
         n++;
       }
     }
-    return n;
+    return sample == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE - 16, (long) n * data.limit() / sample * 11 / 10);
   }
 
   private static int bom(ByteBuffer data) {
