@@ -124,7 +124,7 @@ final class ChainStructure {
     }
     keys[START] = 0L;
     return new ChainStructure(order, journeys.channels().size(), Arrays.copyOf(keys, stateCount), rowStart,
-        target, journeyOffsets, Arrays.copyOf(steps, stepCount), lastState);
+        target, journeyOffsets, steps, lastState);
   }
 
   int transitionCount() {

@@ -12,7 +12,8 @@ import java.util.Map;
  * Journeys in columnar form: channel names interned to ids (in order of first appearance),
  * touches as one int array with per-journey offsets, and the counts as double arrays. This is
  * what the models run on; {@link #of(List)} builds it from {@link Journey} records and
- * {@link PathsCsv} builds it straight from bytes.
+ * {@link PathsCsv} builds it straight from bytes. The arrays may be longer than {@link #size()}
+ * (builders hand theirs over without trimming copies).
  */
 public final class Journeys {
   private final List<String> channels;
@@ -21,9 +22,11 @@ public final class Journeys {
   private final double[] conversions;
   private final double[] values;
   private final double[] nulls;
+  private final int size;
 
   private Journeys(List<String> channels, int[] offsets, int[] touches, double[] conversions,
-      double[] values, double[] nulls) {
+      double[] values, double[] nulls, int size) {
+    this.size = size;
     this.channels = channels;
     this.offsets = offsets;
     this.touches = touches;
@@ -48,8 +51,51 @@ public final class Journeys {
     return b.build();
   }
 
+  /** Concatenates parts whose channel ids are local to each part; ids follow first appearance overall. */
+  static Journeys concat(List<Journeys> parts) {
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    Map<String, Integer> ids = new HashMap<>();
+    List<String> names = new ArrayList<>();
+    int n = 0;
+    int touchCount = 0;
+    for (Journeys p : parts) {
+      n += p.size();
+      touchCount += p.offsets[p.size()];
+    }
+    int[] offsets = new int[n + 1];
+    int[] touches = new int[touchCount];
+    double[] conversions = new double[n];
+    double[] values = new double[n];
+    double[] nulls = new double[n];
+    int j = 0;
+    int t = 0;
+    for (Journeys p : parts) {
+      int[] remap = new int[p.channels.size()];
+      for (int c = 0; c < remap.length; c++) {
+        remap[c] = ids.computeIfAbsent(p.channels.get(c), name -> {
+          names.add(name);
+          return names.size() - 1;
+        });
+      }
+      for (int i = 0, end = p.offsets[p.size()]; i < end; i++) {
+        touches[t + i] = remap[p.touches[i]];
+      }
+      for (int i = 0; i < p.size(); i++) {
+        offsets[j + i + 1] = t + p.offsets[i + 1];
+      }
+      System.arraycopy(p.conversions, 0, conversions, j, p.size());
+      System.arraycopy(p.values, 0, values, j, p.size());
+      System.arraycopy(p.nulls, 0, nulls, j, p.size());
+      j += p.size();
+      t += p.offsets[p.size()];
+    }
+    return new Journeys(Collections.unmodifiableList(names), offsets, touches, conversions, values, nulls, n);
+  }
+
   public int size() {
-    return conversions.length;
+    return size;
   }
 
   public List<String> channels() {
@@ -70,7 +116,7 @@ public final class Journeys {
 
   /** The same paths with other counts (bootstrap replicates, scaled data). */
   Journeys withCounts(double[] conversions, double[] values, double[] nulls) {
-    return new Journeys(channels, offsets, touches, conversions, values, nulls);
+    return new Journeys(channels, offsets, touches, conversions, values, nulls, size);
   }
 
   int[] offsets() {
@@ -93,10 +139,10 @@ public final class Journeys {
     return nulls;
   }
 
-  private static double sum(double[] a) {
+  private double sum(double[] a) {
     double s = 0;
-    for (double v : a) {
-      s += v;
+    for (int i = 0; i < size; i++) {
+      s += a[i];
     }
     return s;
   }
@@ -171,10 +217,10 @@ public final class Journeys {
       return this;
     }
 
+    /** Hands the arrays over without copying: add nothing after this. */
     public Journeys build() {
-      return new Journeys(Collections.unmodifiableList(new ArrayList<>(names)), Arrays.copyOf(offsets, n + 1),
-          Arrays.copyOf(touches, touchCount), Arrays.copyOf(conversions, n), Arrays.copyOf(values, n),
-          Arrays.copyOf(nulls, n));
+      return new Journeys(Collections.unmodifiableList(new ArrayList<>(names)), offsets, touches, conversions, values,
+          nulls, n);
     }
   }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Parses ChannelAttribution's path table (CSV, UTF-8, header row, fields quoted or not:
@@ -56,7 +57,7 @@ public final class PathsCsv {
   public static List<String> header(ByteBuffer data) {
     List<String> out = new ArrayList<>();
     Line line = new Line(data, 8);
-    if (line.read(bom(data)) < 0) {
+    if (line.read(bom(data), data.limit()) < 0) {
       return out;
     }
     for (int f = 0; f < line.count; f++) {
@@ -67,70 +68,165 @@ public final class PathsCsv {
 
   /**
    * Parses the table in {@code data} from 0 to its limit (e.g. a memory-mapped file, which spares
-   * the copy into a heap array).
+   * the copy into a heap array). Large inputs are cut at record boundaries (outside quotes) and
+   * the pieces parsed in parallel; channel ids still follow the order of first appearance.
    */
   public static Journeys parse(ByteBuffer data, String source, Format format) {
     List<String> header = header(data);
-    int pathAt = column(header, format.pathColumn(), source);
-    int convAt = column(header, format.conversionsColumn(), source);
-    int valueAt = format.valueColumn() == null ? -1 : column(header, format.valueColumn(), source);
-    int nullAt = format.nullColumn() == null ? -1 : column(header, format.nullColumn(), source);
+    Columns columns = new Columns(header.size(), column(header, format.pathColumn(), source),
+        column(header, format.conversionsColumn(), source),
+        format.valueColumn() == null ? -1 : column(header, format.valueColumn(), source),
+        format.nullColumn() == null ? -1 : column(header, format.nullColumn(), source), format);
+    int bodyStart = Math.max(0, new Line(data, header.size()).read(bom(data), data.limit()));
+    int pieces = (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
+        (data.limit() - bodyStart) / PIECE_BYTES));
+    int[] bounds = pieces == 1 ? new int[] {bodyStart, data.limit()} : bounds(data, bodyStart, pieces);
+    Object[] parts = new Object[pieces];
+    IntStream.range(0, pieces).parallel().forEach(k -> {
+      try {
+        parts[k] = piece(data, bounds[k], bounds[k + 1], columns);
+      } catch (RecordError e) {
+        parts[k] = e;
+      }
+    });
+    List<Journeys> journeys = new ArrayList<>(pieces);
+    for (Object part : parts) {
+      if (part instanceof RecordError e) {
+        throw Errors.badPathsLine(source, lineOf(data, e.at), e.reason, e.fix);
+      }
+      journeys.add((Journeys) part);
+    }
+    return Journeys.concat(journeys);
+  }
+
+  private static final int PIECE_BYTES = 4 << 20;
+
+  /** Which fields to read. */
+  private record Columns(int count, int path, int conversions, int value, int nulls, Format format) {}
+
+  /** A bad record: where it starts, what is wrong and how to fix it. */
+  private static final class RecordError extends RuntimeException {
+    final String reason;
+    final String fix;
+    int at;
+
+    RecordError(String reason, String fix) {
+      super(reason, null, false, false);
+      this.reason = reason;
+      this.fix = fix;
+    }
+  }
+
+  /** Cut points near equal shares of [from, limit), each just after a newline outside quotes. */
+  private static int[] bounds(ByteBuffer data, int from, int pieces) {
+    int end = data.limit();
+    int[] nominal = new int[pieces + 1];
+    for (int k = 0; k <= pieces; k++) {
+      nominal[k] = (int) (from + (long) (end - from) * k / pieces);
+    }
+    long[] quotes = new long[pieces];
+    IntStream.range(0, pieces).parallel().forEach(k -> {
+      long q = 0;
+      for (int i = nominal[k]; i < nominal[k + 1]; i++) {
+        if (data.get(i) == '"') {
+          q++;
+        }
+      }
+      quotes[k] = q;
+    });
+    int[] bounds = new int[pieces + 1];
+    bounds[0] = from;
+    bounds[pieces] = end;
+    long before = 0;
+    for (int k = 1; k < pieces; k++) {
+      before += quotes[k - 1];
+      boolean inside = (before & 1) == 1;
+      int cut = end;
+      for (int i = Math.max(nominal[k], bounds[k - 1]); i < end; i++) {
+        byte c = data.get(i);
+        if (c == '"') {
+          inside = !inside;
+        } else if (c == '\n' && !inside) {
+          cut = i + 1;
+          break;
+        }
+      }
+      bounds[k] = cut;
+    }
+    return bounds;
+  }
+
+  private static long lineOf(ByteBuffer data, int at) {
+    long line = 1;
+    for (int i = 0; i < at; i++) {
+      if (data.get(i) == '\n') {
+        line++;
+      }
+    }
+    return line;
+  }
+
+  /** Parses the records in [from, to); channel ids are local to the piece. */
+  private static Journeys piece(ByteBuffer data, int from, int to, Columns columns) {
+    Format format = columns.format();
     byte[] sep = format.separator().getBytes(StandardCharsets.UTF_8);
     byte sep0 = sep[0];
-
-    Journeys.Builder builder = new Journeys.Builder(expectedLines(data));
+    Journeys.Builder builder = new Journeys.Builder(expectedLines(data, from, to));
     ChannelTable table = new ChannelTable(builder);
-    Line line = new Line(data, header.size());
-    int pos = line.read(bom(data));
-    long lineNo = 1;
+    Line line = new Line(data, columns.count());
     int[] ids = new int[64];
-    while (pos >= 0 && pos < data.limit()) {
-      lineNo++;
-      pos = line.read(pos);
+    int pos = from;
+    while (pos < to) {
+      int recordStart = pos;
+      pos = line.read(pos, to);
       if (line.count == 1 && line.start[0] == line.end[0] && !line.quoted[0]) {
         continue;
       }
-      if (line.count != header.size()) {
-        throw Errors.badPathsLine(source, lineNo, "has " + line.count + " fields but the header has "
-            + header.size(), "Quote paths that contain commas and give every line the header's columns");
-      }
-      ByteBuffer buf = line.unescaped(pathAt);
-      int pathStart = buf == data ? line.start[pathAt] : 0;
-      int pathEnd = buf == data ? line.end[pathAt] : buf.limit();
-      int len = 0;
-      int a = -1;
-      int b = -1;
-      int hash = 1;
-      for (int i = pathStart; ; i++) {
-        boolean atEnd = i == pathEnd;
-        if (atEnd || (buf.get(i) == sep0 && matches(buf, i, pathEnd, sep))) {
-          if (a < 0) {
-            throw Errors.badPathsLine(source, lineNo, "has an empty channel name in its path '"
-                + text(buf, pathStart, pathEnd) + "'",
-                "Remove doubled, leading or trailing separators '" + format.separator() + "' and empty paths");
-          }
-          if (len == ids.length) {
-            ids = Arrays.copyOf(ids, len * 2);
-          }
-          ids[len++] = table.id(buf, a, b, hash);
-          if (atEnd) {
-            break;
-          }
-          i += sep.length - 1;
-          a = -1;
-          hash = 1;
-        } else if (buf.get(i) != ' ' && buf.get(i) != '\t') {
-          if (a < 0) {
-            a = i;
-          }
-          b = i + 1;
-          hash = 31 * hash + buf.get(i);
+      try {
+        if (line.count != columns.count()) {
+          throw new RecordError("has " + line.count + " fields but the header has " + columns.count(),
+              "Quote paths that contain commas and give every line the header's columns");
         }
+        ByteBuffer buf = line.unescaped(columns.path());
+        int pathStart = buf == data ? line.start[columns.path()] : 0;
+        int pathEnd = buf == data ? line.end[columns.path()] : buf.limit();
+        int len = 0;
+        int a = -1;
+        int b = -1;
+        int hash = 1;
+        for (int i = pathStart; ; i++) {
+          boolean atEnd = i == pathEnd;
+          if (atEnd || (buf.get(i) == sep0 && matches(buf, i, pathEnd, sep))) {
+            if (a < 0) {
+              throw new RecordError("has an empty channel name in its path '" + text(buf, pathStart, pathEnd) + "'",
+                  "Remove doubled, leading or trailing separators '" + format.separator() + "' and empty paths");
+            }
+            if (len == ids.length) {
+              ids = Arrays.copyOf(ids, len * 2);
+            }
+            ids[len++] = table.id(buf, a, b, hash);
+            if (atEnd) {
+              break;
+            }
+            i += sep.length - 1;
+            a = -1;
+            hash = 1;
+          } else if (buf.get(i) != ' ' && buf.get(i) != '\t') {
+            if (a < 0) {
+              a = i;
+            }
+            b = i + 1;
+            hash = 31 * hash + buf.get(i);
+          }
+        }
+        double conv = number(line, columns.conversions(), format.conversionsColumn());
+        double value = columns.value() < 0 ? 0 : number(line, columns.value(), format.valueColumn());
+        double nulls = columns.nulls() < 0 ? 0 : number(line, columns.nulls(), format.nullColumn());
+        builder.add(ids, len, conv, value, nulls);
+      } catch (RecordError e) {
+        e.at = recordStart;
+        throw e;
       }
-      double conv = number(line, convAt, source, lineNo, format.conversionsColumn());
-      double value = valueAt < 0 ? 0 : number(line, valueAt, source, lineNo, format.valueColumn());
-      double nulls = nullAt < 0 ? 0 : number(line, nullAt, source, lineNo, format.nullColumn());
-      builder.add(ids, len, conv, value, nulls);
     }
     return builder.build();
   }
@@ -145,16 +241,16 @@ public final class PathsCsv {
     return new String(bytes(buf, a, b), StandardCharsets.UTF_8);
   }
 
-  /** A capacity hint: the newlines in the first MB, extrapolated to the whole buffer. */
-  private static int expectedLines(ByteBuffer data) {
-    int sample = Math.min(data.limit(), 1 << 20);
+  /** A capacity hint: the newlines in the first MB of [from, to), extrapolated. */
+  private static int expectedLines(ByteBuffer data, int from, int to) {
+    int sample = Math.min(to - from, 1 << 20);
     int n = 0;
-    for (int i = 0; i < sample; i++) {
+    for (int i = from; i < from + sample; i++) {
       if (data.get(i) == '\n') {
         n++;
       }
     }
-    return sample == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE - 16, (long) n * data.limit() / sample * 11 / 10);
+    return sample <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE - 16, (long) n * (to - from) / sample * 11 / 10);
   }
 
   private static int bom(ByteBuffer data) {
@@ -182,7 +278,7 @@ public final class PathsCsv {
     return true;
   }
 
-  private static double number(Line line, int field, String source, long lineNo, String column) {
+  private static double number(Line line, int field, String column) {
     ByteBuffer d = line.data;
     int a = line.start[field];
     int b = line.end[field];
@@ -198,7 +294,7 @@ public final class PathsCsv {
     }
     if (!(v >= 0) || Double.isInfinite(v)) {
       String text = text(d, a, b);
-      throw Errors.badPathsLine(source, lineNo, "has " + column + " '" + text + "'", Double.isNaN(v)
+      throw new RecordError("has " + column + " '" + text + "'", Double.isNaN(v)
           ? "Counts and values must be plain non-negative numbers such as 12 or 3.5"
           : "Counts and values cannot be negative or infinite");
     }
@@ -268,8 +364,8 @@ public final class PathsCsv {
     }
 
     /** Reads the line at {@code pos}; returns the start of the next line, or -1 at the end of data. */
-    int read(int pos) {
-      if (pos >= data.limit()) {
+    int read(int pos, int limit) {
+      if (pos >= limit) {
         count = 0;
         return -1;
       }
@@ -285,12 +381,12 @@ public final class PathsCsv {
         int f = count++;
         quoted[f] = false;
         escaped[f] = false;
-        if (i < data.limit() && data.get(i) == '"') {
+        if (i < limit && data.get(i) == '"') {
           quoted[f] = true;
           start[f] = ++i;
-          while (i < data.limit()) {
+          while (i < limit) {
             if (data.get(i) == '"') {
-              if (i + 1 < data.limit() && data.get(i + 1) == '"') {
+              if (i + 1 < limit && data.get(i + 1) == '"') {
                 escaped[f] = true;
                 i += 2;
                 continue;
@@ -300,26 +396,26 @@ public final class PathsCsv {
             i++;
           }
           end[f] = i;
-          i = Math.min(i + 1, data.limit());
-          while (i < data.limit() && data.get(i) != ',' && data.get(i) != '\n' && data.get(i) != '\r') {
+          i = Math.min(i + 1, limit);
+          while (i < limit && data.get(i) != ',' && data.get(i) != '\n' && data.get(i) != '\r') {
             i++;
           }
         } else {
           start[f] = i;
-          while (i < data.limit() && data.get(i) != ',' && data.get(i) != '\n' && data.get(i) != '\r') {
+          while (i < limit && data.get(i) != ',' && data.get(i) != '\n' && data.get(i) != '\r') {
             i++;
           }
           end[f] = i;
         }
-        if (i >= data.limit()) {
-          return data.limit();
+        if (i >= limit) {
+          return limit;
         }
         byte c = data.get(i);
         if (c == ',') {
           i++;
           continue;
         }
-        if (c == '\r' && i + 1 < data.limit() && data.get(i + 1) == '\n') {
+        if (c == '\r' && i + 1 < limit && data.get(i + 1) == '\n') {
           return i + 2;
         }
         return i + 1;

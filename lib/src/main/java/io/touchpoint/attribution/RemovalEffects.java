@@ -1,11 +1,12 @@
 package io.touchpoint.attribution;
 
 import io.touchpoint.attribution.ChainStructure.ChainWeights;
+import java.util.stream.IntStream;
 
 /**
  * Removal effects of every channel on a weighted chain: one exact solve for the full chain and
- * one per channel with the states holding it sent to {@code null}, warm-started from the full
- * solution (removal only lowers it).
+ * one per channel (in parallel) with the states holding it sent to {@code null}, warm-started
+ * from the full solution (removal only lowers it).
  *
  * @param conversionProbability P(conversion) from {@code start}
  * @param expectedValue expected value per journey: Σ_s P(reach s, convert) × mean value per conversion at s
@@ -50,15 +51,13 @@ record RemovalEffects(double conversionProbability, double expectedValue, double
     }
     double[] reConv = new double[chain.channelCount];
     double[] reValue = new double[chain.channelCount];
-    double[] xConv = new double[n];
-    double[] xValue = new double[n];
-    for (int c = 0; c < chain.channelCount; c++) {
-      System.arraycopy(baseConv, 0, xConv, 0, n);
-      System.arraycopy(baseValue, 0, xValue, 0, n);
+    IntStream.range(0, chain.channelCount).parallel().forEach(c -> {
+      double[] xConv = baseConv.clone();
+      double[] xValue = baseValue.clone();
       solver.solve(chain.statesWith(c), xConv, xValue);
       reConv[c] = Math.max(0, 1 - xConv[ChainStructure.START] / p);
       reValue[c] = pValue > 0 ? Math.max(0, 1 - xValue[ChainStructure.START] / pValue) : 0;
-    }
+    });
     return new RemovalEffects(p, pValue, reConv, reValue);
   }
 

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.touchpoint.errors.TouchpointException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PathsCsvTest {
@@ -22,10 +26,10 @@ class PathsCsvTest {
         + "\n");
     assertThat(js.size()).as("journeys").isEqualTo(4);
     assertThat(js.channels()).as("channels").containsExactly("a", "b", "c, the \"quoted\" one");
-    assertThat(js.conversions()).as("conversions").containsExactly(1, 2, 0, 4);
-    assertThat(js.values()).as("values").containsExactly(2.5, 0.125, 0, 1);
-    assertThat(js.nulls()).as("nulls").containsExactly(3, 0, 1000, 0);
-    assertThat(js.touches()).as("touch ids").containsExactly(0, 1, 0, 1, 0, 1, 2, 0);
+    assertThat(Arrays.copyOf(js.conversions(), js.size())).as("conversions").containsExactly(1, 2, 0, 4);
+    assertThat(Arrays.copyOf(js.values(), js.size())).as("values").containsExactly(2.5, 0.125, 0, 1);
+    assertThat(Arrays.copyOf(js.nulls(), js.size())).as("nulls").containsExactly(3, 0, 1000, 0);
+    assertThat(Arrays.copyOf(js.touches(), js.offsets()[js.size()])).as("touch ids").containsExactly(0, 1, 0, 1, 0, 1, 2, 0);
   }
 
   @Test
@@ -40,7 +44,43 @@ class PathsCsvTest {
   void decimalsAreCorrectlyRounded() {
     Journeys js = parse("path,total_conversions,total_conversion_value,total_null\n"
         + "a,1,0.1,0\na,1,74802.97,0\na,1,12345678901234567890,0\na,1,1.5E2,0\n");
-    assertThat(js.values()).as("values").containsExactly(0.1, 74802.97, 1.2345678901234567e19, 150);
+    assertThat(Arrays.copyOf(js.values(), js.size())).as("values").containsExactly(0.1, 74802.97, 1.2345678901234567e19, 150);
+  }
+
+  /** Big enough to be cut into pieces; quoted newlines must not be taken for record ends. */
+  @Test
+  void largeTablesParseInPiecesLikeOneStream() {
+    StringBuilder csv = new StringBuilder("path,total_conversions,total_conversion_value,total_null\n");
+    List<Journey> expected = new ArrayList<>();
+    Random random = new Random(1);
+    String[] channels = {"search", "social", "e\nmail", "store \"flagship\"", "sms"};
+    while (csv.length() < 12 << 20) {
+      List<String> path = new ArrayList<>();
+      for (int k = 1 + random.nextInt(6); k > 0; k--) {
+        path.add(channels[random.nextInt(channels.length)]);
+      }
+      int conv = random.nextInt(5);
+      int nulls = random.nextInt(50);
+      double value = conv * 12.5;
+      csv.append('"').append(String.join(" > ", path).replace("\"", "\"\"")).append("\",").append(conv).append(',')
+          .append(value).append(',').append(nulls).append('\n');
+      expected.add(new Journey(path, conv, value, nulls));
+    }
+    Journeys parsed = parse(csv.toString());
+    Journeys reference = Journeys.of(expected);
+    assertThat(parsed.size()).as("journeys").isEqualTo(expected.size());
+    assertThat(parsed.channels()).as("channels in order of first appearance").isEqualTo(reference.channels());
+    int n = expected.size();
+    int touches = reference.offsets()[n];
+    assertThat(Arrays.copyOf(parsed.touches(), touches)).as("touches").isEqualTo(Arrays.copyOf(reference.touches(), touches));
+    assertThat(Arrays.copyOf(parsed.offsets(), n + 1)).as("offsets").isEqualTo(Arrays.copyOf(reference.offsets(), n + 1));
+    assertThat(Arrays.copyOf(parsed.nulls(), n)).as("nulls").isEqualTo(Arrays.copyOf(reference.nulls(), n));
+    assertThat(Arrays.copyOf(parsed.values(), n)).as("values").isEqualTo(Arrays.copyOf(reference.values(), n));
+
+    long lines = csv.chars().filter(c -> c == '\n').count();
+    csv.append("sms,x,1,1\n");
+    assertThatThrownBy(() -> parse(csv.toString())).isInstanceOf(TouchpointException.class)
+        .hasMessageContaining("line " + (lines + 1) + " has total_conversions 'x'");
   }
 
   @Test
