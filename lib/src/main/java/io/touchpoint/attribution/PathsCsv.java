@@ -12,11 +12,16 @@ import java.util.stream.IntStream;
  * Parses ChannelAttribution's path table (CSV, UTF-8, header row, fields quoted or not:
  * {@code path,total_conversions,total_conversion_value,total_null}) straight from bytes into
  * {@link Journeys}: channel names are trimmed and interned by their bytes, counts parsed without
- * creating strings, so a million lines take well under a second.
+ * creating strings. The input is cut into ~4 MB chunks at record ends (a newline outside quotes);
+ * each chunk is copied into a reused heap buffer (array code compiles far faster than buffer
+ * code, and no big fresh array is touched) and the chunks are parsed by parallel pieces with
+ * local channel ids, joined in order of first appearance.
  */
 public final class PathsCsv {
   private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
       1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+  private static final int CHUNK_BYTES = 4 << 20;
 
   private PathsCsv() {}
 
@@ -55,9 +60,11 @@ public final class PathsCsv {
 
   /** The column names of the header row of {@code data} (absolute reads from 0 to its limit). */
   public static List<String> header(ByteBuffer data) {
+    int from = bom(data);
+    byte[] bytes = bytes(data, from, recordEnd(data, from));
+    Line line = new Line(8);
     List<String> out = new ArrayList<>();
-    Line line = new Line(data, 8);
-    if (line.read(bom(data), data.limit()) < 0) {
+    if (line.read(bytes, 0, bytes.length) < 0) {
       return out;
     }
     for (int f = 0; f < line.count; f++) {
@@ -66,25 +73,21 @@ public final class PathsCsv {
     return out;
   }
 
-  /**
-   * Parses the table in {@code data} from 0 to its limit (e.g. a memory-mapped file, which spares
-   * the copy into a heap array). Large inputs are cut at record boundaries (outside quotes) and
-   * the pieces parsed in parallel; channel ids still follow the order of first appearance.
-   */
+  /** Parses the table in {@code data} from 0 to its limit, e.g. a memory-mapped file. */
   public static Journeys parse(ByteBuffer data, String source, Format format) {
     List<String> header = header(data);
     Columns columns = new Columns(header.size(), column(header, format.pathColumn(), source),
         column(header, format.conversionsColumn(), source),
         format.valueColumn() == null ? -1 : column(header, format.valueColumn(), source),
         format.nullColumn() == null ? -1 : column(header, format.nullColumn(), source), format);
-    int bodyStart = Math.max(0, new Line(data, header.size()).read(bom(data), data.limit()));
-    int pieces = (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
-        (data.limit() - bodyStart) / PIECE_BYTES));
-    int[] bounds = pieces == 1 ? new int[] {bodyStart, data.limit()} : bounds(data, bodyStart, pieces);
+    int bodyStart = recordEnd(data, bom(data));
+    int chunks = (int) Math.max(1, ((long) data.limit() - bodyStart + CHUNK_BYTES - 1) / CHUNK_BYTES);
+    int[] cuts = chunks == 1 ? new int[] {bodyStart, data.limit()} : bounds(data, bodyStart, chunks);
+    int pieces = Math.min(Runtime.getRuntime().availableProcessors(), chunks);
     Object[] parts = new Object[pieces];
     IntStream.range(0, pieces).parallel().forEach(k -> {
       try {
-        parts[k] = piece(data, bounds[k], bounds[k + 1], columns);
+        parts[k] = piece(data, cuts, chunks * k / pieces, chunks * (k + 1) / pieces, columns);
       } catch (RecordError e) {
         parts[k] = e;
       }
@@ -98,8 +101,6 @@ public final class PathsCsv {
     }
     return Journeys.concat(journeys);
   }
-
-  private static final int PIECE_BYTES = 4 << 20;
 
   /** Which fields to read. */
   private record Columns(int count, int path, int conversions, int value, int nulls, Format format) {}
@@ -117,15 +118,29 @@ public final class PathsCsv {
     }
   }
 
-  /** Cut points near equal shares of [from, limit), each just after a newline outside quotes. */
-  private static int[] bounds(ByteBuffer data, int from, int pieces) {
-    int end = data.limit();
-    int[] nominal = new int[pieces + 1];
-    for (int k = 0; k <= pieces; k++) {
-      nominal[k] = (int) (from + (long) (end - from) * k / pieces);
+  /** Just after the first newline outside quotes at or after {@code from}, or the limit. */
+  private static int recordEnd(ByteBuffer data, int from) {
+    boolean inside = false;
+    for (int i = from, end = data.limit(); i < end; i++) {
+      byte c = data.get(i);
+      if (c == '"') {
+        inside = !inside;
+      } else if (c == '\n' && !inside) {
+        return i + 1;
+      }
     }
-    long[] quotes = new long[pieces];
-    IntStream.range(0, pieces).parallel().forEach(k -> {
+    return data.limit();
+  }
+
+  /** Cut points near equal shares of [from, limit), each just after a newline outside quotes. */
+  private static int[] bounds(ByteBuffer data, int from, int parts) {
+    int end = data.limit();
+    int[] nominal = new int[parts + 1];
+    for (int k = 0; k <= parts; k++) {
+      nominal[k] = (int) (from + (long) (end - from) * k / parts);
+    }
+    long[] quotes = new long[parts];
+    IntStream.range(0, parts).parallel().forEach(k -> {
       long q = 0;
       for (int i = nominal[k]; i < nominal[k + 1]; i++) {
         if (data.get(i) == '"') {
@@ -134,21 +149,26 @@ public final class PathsCsv {
       }
       quotes[k] = q;
     });
-    int[] bounds = new int[pieces + 1];
+    int[] bounds = new int[parts + 1];
     bounds[0] = from;
-    bounds[pieces] = end;
+    bounds[parts] = end;
     long before = 0;
-    for (int k = 1; k < pieces; k++) {
+    for (int k = 1; k < parts; k++) {
       before += quotes[k - 1];
       boolean inside = (before & 1) == 1;
       int cut = end;
-      for (int i = Math.max(nominal[k], bounds[k - 1]); i < end; i++) {
-        byte c = data.get(i);
-        if (c == '"') {
-          inside = !inside;
-        } else if (c == '\n' && !inside) {
-          cut = i + 1;
-          break;
+      int i = nominal[k];
+      if (i < bounds[k - 1]) {
+        cut = bounds[k - 1];
+      } else {
+        for (; i < end; i++) {
+          byte c = data.get(i);
+          if (c == '"') {
+            inside = !inside;
+          } else if (c == '\n' && !inside) {
+            cut = i + 1;
+            break;
+          }
         }
       }
       bounds[k] = cut;
@@ -166,69 +186,115 @@ public final class PathsCsv {
     return line;
   }
 
-  /** Parses the records in [from, to); channel ids are local to the piece. */
-  private static Journeys piece(ByteBuffer data, int from, int to, Columns columns) {
-    Format format = columns.format();
-    byte[] sep = format.separator().getBytes(StandardCharsets.UTF_8);
-    byte sep0 = sep[0];
-    Journeys.Builder builder = new Journeys.Builder(expectedLines(data, from, to));
-    ChannelTable table = new ChannelTable(builder);
-    Line line = new Line(data, columns.count());
-    int[] ids = new int[64];
-    int pos = from;
-    while (pos < to) {
-      int recordStart = pos;
-      pos = line.read(pos, to);
-      if (line.count == 1 && line.start[0] == line.end[0] && !line.quoted[0]) {
-        continue;
-      }
-      try {
-        if (line.count != columns.count()) {
-          throw new RecordError("has " + line.count + " fields but the header has " + columns.count(),
-              "Quote paths that contain commas and give every line the header's columns");
-        }
-        ByteBuffer buf = line.unescaped(columns.path());
-        int pathStart = buf == data ? line.start[columns.path()] : 0;
-        int pathEnd = buf == data ? line.end[columns.path()] : buf.limit();
-        int len = 0;
-        int a = -1;
-        int b = -1;
-        int hash = 1;
-        for (int i = pathStart; ; i++) {
-          boolean atEnd = i == pathEnd;
-          if (atEnd || (buf.get(i) == sep0 && matches(buf, i, pathEnd, sep))) {
-            if (a < 0) {
-              throw new RecordError("has an empty channel name in its path '" + text(buf, pathStart, pathEnd) + "'",
-                  "Remove doubled, leading or trailing separators '" + format.separator() + "' and empty paths");
-            }
-            if (len == ids.length) {
-              ids = Arrays.copyOf(ids, len * 2);
-            }
-            ids[len++] = table.id(buf, a, b, hash);
-            if (atEnd) {
-              break;
-            }
-            i += sep.length - 1;
-            a = -1;
-            hash = 1;
-          } else if (buf.get(i) != ' ' && buf.get(i) != '\t') {
-            if (a < 0) {
-              a = i;
-            }
-            b = i + 1;
-            hash = 31 * hash + buf.get(i);
-          }
-        }
-        double conv = number(line, columns.conversions(), format.conversionsColumn());
-        double value = columns.value() < 0 ? 0 : number(line, columns.value(), format.valueColumn());
-        double nulls = columns.nulls() < 0 ? 0 : number(line, columns.nulls(), format.nullColumn());
-        builder.add(ids, len, conv, value, nulls);
-      } catch (RecordError e) {
-        e.at = recordStart;
-        throw e;
+  /** Parses chunks [first, last) of {@code cuts}; channel ids are local to the piece. */
+  private static Journeys piece(ByteBuffer data, int[] cuts, int first, int last, Columns columns) {
+    int bytes = cuts[last] - cuts[first];
+    int largest = 0;
+    for (int c = first; c < last; c++) {
+      largest = Math.max(largest, cuts[c + 1] - cuts[c]);
+    }
+    byte[] window = new byte[largest];
+    data.get(cuts[first], window, 0, Math.min(largest, bytes));
+    int sampleLines = 0;
+    int sample = Math.min(largest, 1 << 20);
+    for (int i = 0; i < sample; i++) {
+      if (window[i] == '\n') {
+        sampleLines++;
       }
     }
-    return builder.build();
+    long expected = sample == 0 ? 16 : (long) sampleLines * bytes / sample * 11 / 10 + 16;
+    Records records = new Records(columns, new Journeys.Builder((int) Math.min(Integer.MAX_VALUE - 16, expected)));
+    for (int c = first; c < last; c++) {
+      int len = cuts[c + 1] - cuts[c];
+      if (c > first) {
+        data.get(cuts[c], window, 0, len);
+      }
+      records.parse(window, len, cuts[c]);
+    }
+    return records.builder.build();
+  }
+
+  /** The record parser of one piece: its builder, channel table and scratch space. */
+  private static final class Records {
+    final Journeys.Builder builder;
+    private final Columns columns;
+    private final ChannelTable table;
+    private final Line line;
+    private final byte[] sep;
+    private int[] ids = new int[64];
+
+    Records(Columns columns, Journeys.Builder builder) {
+      this.columns = columns;
+      this.builder = builder;
+      this.table = new ChannelTable(builder);
+      this.line = new Line(columns.count());
+      this.sep = columns.format().separator().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Parses the records in data[0, len); {@code base} is their offset in the input. */
+    void parse(byte[] data, int len, int base) {
+      int pos = 0;
+      while (pos < len) {
+        int recordStart = pos;
+        pos = line.read(data, pos, len);
+        if (line.count == 1 && line.start[0] == line.end[0] && !line.quoted[0]) {
+          continue;
+        }
+        try {
+          record();
+        } catch (RecordError e) {
+          e.at = base + recordStart;
+          throw e;
+        }
+      }
+    }
+
+    private void record() {
+      if (line.count != columns.count()) {
+        throw new RecordError("has " + line.count + " fields but the header has " + columns.count(),
+            "Quote paths that contain commas and give every line the header's columns");
+      }
+      byte[] buf = line.unescaped(columns.path());
+      int pathStart = buf == line.data ? line.start[columns.path()] : 0;
+      int pathEnd = buf == line.data ? line.end[columns.path()] : buf.length;
+      byte sep0 = sep[0];
+      int len = 0;
+      int a = -1;
+      int b = -1;
+      int hash = 1;
+      for (int i = pathStart; ; i++) {
+        boolean atEnd = i == pathEnd;
+        if (atEnd || (buf[i] == sep0 && matches(buf, i, pathEnd, sep))) {
+          if (a < 0) {
+            throw new RecordError("has an empty channel name in its path '"
+                + new String(buf, pathStart, pathEnd - pathStart, StandardCharsets.UTF_8) + "'",
+                "Remove doubled, leading or trailing separators '" + columns.format().separator()
+                    + "' and empty paths");
+          }
+          if (len == ids.length) {
+            ids = Arrays.copyOf(ids, len * 2);
+          }
+          ids[len++] = table.id(buf, a, b, hash);
+          if (atEnd) {
+            break;
+          }
+          i += sep.length - 1;
+          a = -1;
+          hash = 1;
+        } else if (buf[i] != ' ' && buf[i] != '\t') {
+          if (a < 0) {
+            a = i;
+          }
+          b = i + 1;
+          hash = 31 * hash + buf[i];
+        }
+      }
+      Format format = columns.format();
+      double conv = number(line, columns.conversions(), format.conversionsColumn());
+      double value = columns.value() < 0 ? 0 : number(line, columns.value(), format.valueColumn());
+      double nulls = columns.nulls() < 0 ? 0 : number(line, columns.nulls(), format.nullColumn());
+      builder.add(ids, len, conv, value, nulls);
+    }
   }
 
   private static byte[] bytes(ByteBuffer buf, int a, int b) {
@@ -237,25 +303,9 @@ public final class PathsCsv {
     return out;
   }
 
-  private static String text(ByteBuffer buf, int a, int b) {
-    return new String(bytes(buf, a, b), StandardCharsets.UTF_8);
-  }
-
-  /** A capacity hint: the newlines in the first MB of [from, to), extrapolated. */
-  private static int expectedLines(ByteBuffer data, int from, int to) {
-    int sample = Math.min(to - from, 1 << 20);
-    int n = 0;
-    for (int i = from; i < from + sample; i++) {
-      if (data.get(i) == '\n') {
-        n++;
-      }
-    }
-    return sample <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE - 16, (long) n * (to - from) / sample * 11 / 10);
-  }
-
   private static int bom(ByteBuffer data) {
-    return data.limit() >= 3 && (data.get(0) & 0xFF) == 0xEF && (data.get(1) & 0xFF) == 0xBB && (data.get(2) & 0xFF) == 0xBF
-        ? 3 : 0;
+    return data.limit() >= 3 && (data.get(0) & 0xFF) == 0xEF && (data.get(1) & 0xFF) == 0xBB
+        && (data.get(2) & 0xFF) == 0xBF ? 3 : 0;
   }
 
   private static int column(List<String> header, String name, String source) {
@@ -266,12 +316,12 @@ public final class PathsCsv {
     return i;
   }
 
-  private static boolean matches(ByteBuffer buf, int at, int end, byte[] sep) {
+  private static boolean matches(byte[] buf, int at, int end, byte[] sep) {
     if (at + sep.length > end) {
       return false;
     }
     for (int k = 1; k < sep.length; k++) {
-      if (buf.get(at + k) != sep[k]) {
+      if (buf[at + k] != sep[k]) {
         return false;
       }
     }
@@ -279,13 +329,13 @@ public final class PathsCsv {
   }
 
   private static double number(Line line, int field, String column) {
-    ByteBuffer d = line.data;
+    byte[] d = line.data;
     int a = line.start[field];
     int b = line.end[field];
-    while (a < b && (d.get(a) == ' ' || d.get(a) == '\t')) {
+    while (a < b && (d[a] == ' ' || d[a] == '\t')) {
       a++;
     }
-    while (b > a && (d.get(b - 1) == ' ' || d.get(b - 1) == '\t')) {
+    while (b > a && (d[b - 1] == ' ' || d[b - 1] == '\t')) {
       b--;
     }
     double v = fastNumber(d, a, b);
@@ -293,16 +343,15 @@ public final class PathsCsv {
       v = slowNumber(d, a, b);
     }
     if (!(v >= 0) || Double.isInfinite(v)) {
-      String text = text(d, a, b);
-      throw new RecordError("has " + column + " '" + text + "'", Double.isNaN(v)
-          ? "Counts and values must be plain non-negative numbers such as 12 or 3.5"
-          : "Counts and values cannot be negative or infinite");
+      throw new RecordError("has " + column + " '" + new String(d, a, b - a, StandardCharsets.UTF_8) + "'",
+          Double.isNaN(v) ? "Counts and values must be plain non-negative numbers such as 12 or 3.5"
+              : "Counts and values cannot be negative or infinite");
     }
     return v;
   }
 
   /** Plain decimals of up to 18 digits, correctly rounded; NaN when the text needs the slow path. */
-  private static double fastNumber(ByteBuffer d, int a, int b) {
+  private static double fastNumber(byte[] d, int a, int b) {
     if (a == b) {
       return Double.NaN;
     }
@@ -310,7 +359,7 @@ public final class PathsCsv {
     int digits = 0;
     int fraction = -1;
     for (int i = a; i < b; i++) {
-      int c = d.get(i);
+      int c = d[i];
       if (c >= '0' && c <= '9') {
         if (++digits > 18) {
           return Double.NaN;
@@ -331,31 +380,30 @@ public final class PathsCsv {
     return fraction <= 0 ? mantissa : mantissa / POW10[fraction];
   }
 
-  private static double slowNumber(ByteBuffer d, int a, int b) {
+  private static double slowNumber(byte[] d, int a, int b) {
     for (int i = a; i < b; i++) {
-      int c = d.get(i);
+      int c = d[i];
       if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) {
         return Double.NaN;
       }
     }
     try {
-      return Double.parseDouble(text(d, a, b));
+      return Double.parseDouble(new String(d, a, b - a, StandardCharsets.ISO_8859_1));
     } catch (NumberFormatException e) {
       return Double.NaN;
     }
   }
 
-  /** Field boundaries of one CSV line (RFC 4180 quoting; a quoted field may span lines). */
+  /** Field boundaries of one CSV record (RFC 4180 quoting; a quoted field may span lines). */
   private static final class Line {
-    final ByteBuffer data;
+    byte[] data;
     int count;
     int[] start;
     int[] end;
     boolean[] quoted;
     boolean[] escaped;
 
-    Line(ByteBuffer data, int fields) {
-      this.data = data;
+    Line(int fields) {
       int cap = Math.max(4, fields + 1);
       start = new int[cap];
       end = new int[cap];
@@ -363,13 +411,13 @@ public final class PathsCsv {
       escaped = new boolean[cap];
     }
 
-    /** Reads the line at {@code pos}; returns the start of the next line, or -1 at the end of data. */
-    int read(int pos, int limit) {
+    /** Reads the record at {@code pos} of data[0, limit); returns where the next starts, or -1 at the end. */
+    int read(byte[] data, int pos, int limit) {
+      this.data = data;
+      count = 0;
       if (pos >= limit) {
-        count = 0;
         return -1;
       }
-      count = 0;
       int i = pos;
       while (true) {
         if (count == start.length) {
@@ -381,12 +429,12 @@ public final class PathsCsv {
         int f = count++;
         quoted[f] = false;
         escaped[f] = false;
-        if (i < limit && data.get(i) == '"') {
+        if (i < limit && data[i] == '"') {
           quoted[f] = true;
           start[f] = ++i;
           while (i < limit) {
-            if (data.get(i) == '"') {
-              if (i + 1 < limit && data.get(i + 1) == '"') {
+            if (data[i] == '"') {
+              if (i + 1 < limit && data[i + 1] == '"') {
                 escaped[f] = true;
                 i += 2;
                 continue;
@@ -397,12 +445,12 @@ public final class PathsCsv {
           }
           end[f] = i;
           i = Math.min(i + 1, limit);
-          while (i < limit && data.get(i) != ',' && data.get(i) != '\n' && data.get(i) != '\r') {
+          while (i < limit && data[i] != ',' && data[i] != '\n' && data[i] != '\r') {
             i++;
           }
         } else {
           start[f] = i;
-          while (i < limit && data.get(i) != ',' && data.get(i) != '\n' && data.get(i) != '\r') {
+          while (i < limit && data[i] != ',' && data[i] != '\n' && data[i] != '\r') {
             i++;
           }
           end[f] = i;
@@ -410,12 +458,12 @@ public final class PathsCsv {
         if (i >= limit) {
           return limit;
         }
-        byte c = data.get(i);
+        byte c = data[i];
         if (c == ',') {
           i++;
           continue;
         }
-        if (c == '\r' && i + 1 < limit && data.get(i + 1) == '\n') {
+        if (c == '\r' && i + 1 < limit && data[i + 1] == '\n') {
           return i + 2;
         }
         return i + 1;
@@ -423,24 +471,25 @@ public final class PathsCsv {
     }
 
     String string(int f) {
-      ByteBuffer b = unescaped(f);
-      return b == data ? text(data, start[f], end[f]) : text(b, 0, b.limit());
+      byte[] b = unescaped(f);
+      return b == data ? new String(data, start[f], end[f] - start[f], StandardCharsets.UTF_8)
+          : new String(b, StandardCharsets.UTF_8);
     }
 
     /** The data itself, or for a field with doubled quotes a copy with them undoubled. */
-    ByteBuffer unescaped(int f) {
+    byte[] unescaped(int f) {
       if (!escaped[f]) {
         return data;
       }
       byte[] out = new byte[end[f] - start[f]];
       int n = 0;
       for (int i = start[f]; i < end[f]; i++) {
-        out[n++] = data.get(i);
-        if (data.get(i) == '"') {
+        out[n++] = data[i];
+        if (data[i] == '"') {
           i++;
         }
       }
-      return ByteBuffer.wrap(Arrays.copyOf(out, n));
+      return Arrays.copyOf(out, n);
     }
   }
 
@@ -455,18 +504,18 @@ public final class PathsCsv {
       this.builder = builder;
     }
 
-    /** The id of the channel named by bytes a..b of buf, whose {@link #hash} is {@code h}. */
-    int id(ByteBuffer buf, int a, int b, int h) {
+    /** The id of the channel named by buf[a, b), whose {@link #hash} is {@code h}. */
+    int id(byte[] buf, int a, int b, int h) {
       int mask = keys.length - 1;
       int slot = (h ^ (h >>> 16)) & mask;
       while (keys[slot] != null) {
         byte[] k = keys[slot];
-        if (same(k, buf, a, b)) {
+        if (Arrays.equals(k, 0, k.length, buf, a, b)) {
           return ids[slot];
         }
         slot = (slot + 1) & mask;
       }
-      byte[] key = bytes(buf, a, b);
+      byte[] key = Arrays.copyOfRange(buf, a, b);
       int id = builder.channel(new String(key, StandardCharsets.UTF_8));
       keys[slot] = key;
       ids[slot] = id;
@@ -474,18 +523,6 @@ public final class PathsCsv {
         grow();
       }
       return id;
-    }
-
-    private static boolean same(byte[] k, ByteBuffer buf, int a, int b) {
-      if (k.length != b - a) {
-        return false;
-      }
-      for (int i = 0; i < k.length; i++) {
-        if (k[i] != buf.get(a + i)) {
-          return false;
-        }
-      }
-      return true;
     }
 
     /** 31-polynomial over the bytes that are not blanks (so the path scan can hash while trimming). */
