@@ -1,6 +1,7 @@
 package io.touchpoint.attribution;
 
 import io.touchpoint.errors.Errors;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,7 +29,28 @@ public record Journey(List<String> channels, double conversions, double conversi
 
   /** Splits {@code path} on {@code separator} and trims each channel ("a>b", "a > b", " a >b "). */
   public static Journey of(String path, String separator, double conversions, double conversionValue, double nulls) {
-    return new Journey(Paths.split(path, separator), conversions, conversionValue, nulls);
+    return new Journey(split(path, separator), conversions, conversionValue, nulls);
+  }
+
+  private static List<String> split(String path, String separator) {
+    if (separator.isEmpty()) {
+      throw Errors.badAttributionOption("an empty path separator", "the separator is empty", "Use e.g. '>'");
+    }
+    List<String> out = new ArrayList<>();
+    int from = 0;
+    while (true) {
+      int at = path.indexOf(separator, from);
+      String channel = (at < 0 ? path.substring(from) : path.substring(from, at)).strip();
+      if (channel.isEmpty()) {
+        throw Errors.badJourney("the path '" + path + "' has an empty channel name",
+            "Remove doubled or trailing separators '" + separator + "'");
+      }
+      out.add(channel);
+      if (at < 0) {
+        return out;
+      }
+      from = at + separator.length();
+    }
   }
 
   static void checkCount(String what, double v) {

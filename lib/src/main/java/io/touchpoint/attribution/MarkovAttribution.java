@@ -13,6 +13,11 @@ import java.util.List;
  * with the journey's conversions and nulls. Removal effect of c = 1 − P(conversion | states with c
  * sent to null) / P(conversion); value uses the same chain with the mean value per conversion of
  * the journeys ending in a state earned on converting from it.
+ *
+ * <p>Empty input and input where nothing converts (P(conversion) = 0) are errors. Input without
+ * nulls is fine: P(conversion) = 1 and removal still diverts paths to {@code null}. Removal
+ * effects are clamped at 0 against rounding (mathematically they are never negative).
+ * Semantics, solver and edge cases: docs/ATTRIBUTION.md.
  */
 public final class MarkovAttribution {
   private static final String ACTION = "fit the Markov attribution model";
