@@ -141,10 +141,15 @@ public final class PathsCsv {
     }
     long[] quotes = new long[parts];
     IntStream.range(0, parts).parallel().forEach(k -> {
+      byte[] block = new byte[Math.min(1 << 20, Math.max(1, nominal[k + 1] - nominal[k]))];
       long q = 0;
-      for (int i = nominal[k]; i < nominal[k + 1]; i++) {
-        if (data.get(i) == '"') {
-          q++;
+      for (int at = nominal[k]; at < nominal[k + 1]; at += block.length) {
+        int len = Math.min(block.length, nominal[k + 1] - at);
+        data.get(at, block, 0, len);
+        for (int i = 0; i < len; i++) {
+          if (block[i] == '"') {
+            q++;
+          }
         }
       }
       quotes[k] = q;
@@ -497,6 +502,7 @@ public final class PathsCsv {
   private static final class ChannelTable {
     private final Journeys.Builder builder;
     private byte[][] keys = new byte[64][];
+    private int[] hashes = new int[64];
     private int[] ids = new int[64];
     private int size;
 
@@ -509,8 +515,7 @@ public final class PathsCsv {
       int mask = keys.length - 1;
       int slot = (h ^ (h >>> 16)) & mask;
       while (keys[slot] != null) {
-        byte[] k = keys[slot];
-        if (Arrays.equals(k, 0, k.length, buf, a, b)) {
+        if (hashes[slot] == h && same(keys[slot], buf, a, b)) {
           return ids[slot];
         }
         slot = (slot + 1) & mask;
@@ -518,11 +523,24 @@ public final class PathsCsv {
       byte[] key = Arrays.copyOfRange(buf, a, b);
       int id = builder.channel(new String(key, StandardCharsets.UTF_8));
       keys[slot] = key;
+      hashes[slot] = h;
       ids[slot] = id;
       if (++size * 2 > keys.length) {
         grow();
       }
       return id;
+    }
+
+    private static boolean same(byte[] k, byte[] buf, int a, int b) {
+      if (k.length != b - a) {
+        return false;
+      }
+      for (int i = 0; i < k.length; i++) {
+        if (k[i] != buf[a + i]) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** 31-polynomial over the bytes that are not blanks (so the path scan can hash while trimming). */
@@ -540,6 +558,7 @@ public final class PathsCsv {
       byte[][] oldKeys = keys;
       int[] oldIds = ids;
       keys = new byte[oldKeys.length * 2][];
+      hashes = new int[keys.length];
       ids = new int[keys.length];
       int mask = keys.length - 1;
       for (int j = 0; j < oldKeys.length; j++) {
@@ -551,6 +570,7 @@ public final class PathsCsv {
             slot = (slot + 1) & mask;
           }
           keys[slot] = k;
+          hashes[slot] = h;
           ids[slot] = oldIds[j];
         }
       }
