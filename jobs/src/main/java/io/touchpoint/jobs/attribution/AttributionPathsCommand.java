@@ -100,9 +100,10 @@ public final class AttributionPathsCommand implements Callable<Integer> {
     MarkovResult result = MarkovAttribution.fit(journeys, order);
     long t2 = System.nanoTime();
     Map<HeuristicModel, List<Credit>> rules = heuristics ? HeuristicAttribution.compute(journeys) : null;
+    long t3 = System.nanoTime();
     List<CreditInterval> intervals = bootstrapOptions == null ? null
         : MarkovBootstrap.intervals(journeys, order, bootstrapOptions);
-    long t3 = System.nanoTime();
+    long t4 = System.nanoTime();
 
     write(output, table(result, rules, intervals));
     if (transitionsOutput != null) {
@@ -113,7 +114,8 @@ public final class AttributionPathsCommand implements Callable<Integer> {
             + " solve %.2f s%s; wrote %s%n",
         journeys.size(), journeys.channels().size(), order, result.stateCount(), result.transitionCount(),
         (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-        intervals == null ? "" : String.format(Locale.ROOT, ", bootstrap %d × %.2f s", bootstrap, (t3 - t2) / 1e9),
+        intervals == null ? "" : String.format(Locale.ROOT, ", bootstrap (%d replicates) %.2f s", bootstrap,
+            (t4 - t3) / 1e9),
         output);
     return Errors.EXIT_OK;
   }
