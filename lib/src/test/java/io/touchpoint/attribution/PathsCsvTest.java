@@ -41,6 +41,13 @@ class PathsCsvTest {
   }
 
   @Test
+  void headerOnlyAndEmptyFiles() {
+    assertThat(parse("path,total_conversions,total_conversion_value,total_null\n").size()).as("header only").isZero();
+    assertThatThrownBy(() -> parse("")).isInstanceOf(TouchpointException.class)
+        .hasMessageContaining("its header has no column 'path' (columns: [])");
+  }
+
+  @Test
   void decimalsAreCorrectlyRounded() {
     Journeys js = parse("path,total_conversions,total_conversion_value,total_null\n"
         + "a,1,0.1,0\na,1,74802.97,0\na,1,12345678901234567890,0\na,1,1.5E2,0\n");

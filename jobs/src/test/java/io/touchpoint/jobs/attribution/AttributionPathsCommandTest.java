@@ -92,6 +92,15 @@ class AttributionPathsCommandTest {
   }
 
   @Test
+  void headerOnlyFileHasNoJourneys() throws IOException {
+    Path in = dir.resolve("paths.csv");
+    Files.writeString(in, "path,total_conversions,total_conversion_value,total_null\n");
+    int code = run("attribution-paths", "--input", in.toString(), "--output", dir.resolve("o.csv").toString());
+    assertThat(code).as("exit code").isEqualTo(Errors.EXIT_INPUT);
+    assertThat(err.toString()).as("message").contains("Cannot fit the Markov attribution model: there are no journeys");
+  }
+
+  @Test
   void badOrderIsAUsageError() {
     int code = run("attribution-paths", "--input", PATHDATA.toString(), "--order", "5", "--output", "x.csv");
     assertThat(code).as("exit code").isEqualTo(Errors.EXIT_USAGE);
