@@ -18,29 +18,7 @@ record RemovalEffects(double conversionProbability, double expectedValue, double
   /** Computes the effects, or returns null when no weighted journey converts. */
   static RemovalEffects compute(ChainStructure chain, ChainWeights w) {
     int n = chain.stateCount;
-    int[] rowStart = chain.rowStart;
-    double[] out = new double[n];
-    for (int s = 0; s < n; s++) {
-      double o = w.conversions()[s] + w.nulls()[s];
-      for (int p = rowStart[s]; p < rowStart[s + 1]; p++) {
-        o += w.transition()[p];
-      }
-      out[s] = o;
-    }
-    double[] q = new double[chain.target.length];
-    double[] rConv = new double[n];
-    double[] rValue = new double[n];
-    for (int s = 0; s < n; s++) {
-      if (out[s] == 0) {
-        continue;
-      }
-      for (int p = rowStart[s]; p < rowStart[s + 1]; p++) {
-        q[p] = w.transition()[p] / out[s];
-      }
-      rConv[s] = w.conversions()[s] / out[s];
-      rValue[s] = w.conversions()[s] > 0 ? w.values()[s] / out[s] : 0;
-    }
-    AbsorbingChainSolver solver = new AbsorbingChainSolver(n, rowStart, chain.target, q, rConv, rValue);
+    AbsorbingChainSolver solver = system(chain, w);
     double[] baseConv = new double[n];
     double[] baseValue = new double[n];
     solver.solve(null, baseConv, baseValue);
@@ -59,6 +37,30 @@ record RemovalEffects(double conversionProbability, double expectedValue, double
       reValue[c] = pValue > 0 ? Math.max(0, 1 - xValue[ChainStructure.START] / pValue) : 0;
     });
     return new RemovalEffects(p, pValue, reConv, reValue);
+  }
+
+  /** The system x = Qx + r of the weighted chain: Q = weight / weight leaving the state, r = conversion share (× mean value). */
+  static AbsorbingChainSolver system(ChainStructure chain, ChainWeights w) {
+    int n = chain.stateCount;
+    int[] rowStart = chain.rowStart;
+    double[] q = new double[chain.target.length];
+    double[] rConv = new double[n];
+    double[] rValue = new double[n];
+    for (int s = 0; s < n; s++) {
+      double out = w.conversions()[s] + w.nulls()[s];
+      for (int p = rowStart[s]; p < rowStart[s + 1]; p++) {
+        out += w.transition()[p];
+      }
+      if (out == 0) {
+        continue;
+      }
+      for (int p = rowStart[s]; p < rowStart[s + 1]; p++) {
+        q[p] = w.transition()[p] / out;
+      }
+      rConv[s] = w.conversions()[s] / out;
+      rValue[s] = w.conversions()[s] > 0 ? w.values()[s] / out : 0;
+    }
+    return new AbsorbingChainSolver(n, rowStart, chain.target, q, rConv, rValue);
   }
 
   /** total × effect / Σ effects, per channel (all 0 when the effects sum to 0). */

@@ -225,24 +225,8 @@ class MarkovAttributionTest {
     ChainStructure chain = ChainStructure.build(paths, 2);
     ChainStructure.ChainWeights w = chain.weigh(paths);
     RemovalEffects effects = RemovalEffects.compute(chain, w);
-    // Rebuild the same system and solve it both ways for the full chain and without 'alpha'.
     int n = chain.stateCount;
-    double[] out = new double[n];
-    double[] q = new double[chain.target.length];
-    double[] rc = new double[n];
-    double[] rv = new double[n];
-    for (int s = 0; s < n; s++) {
-      out[s] = w.conversions()[s] + w.nulls()[s];
-      for (int p = chain.rowStart[s]; p < chain.rowStart[s + 1]; p++) {
-        out[s] += w.transition()[p];
-      }
-      for (int p = chain.rowStart[s]; p < chain.rowStart[s + 1]; p++) {
-        q[p] = w.transition()[p] / out[s];
-      }
-      rc[s] = w.conversions()[s] / out[s];
-      rv[s] = w.values()[s] / out[s];
-    }
-    AbsorbingChainSolver solver = new AbsorbingChainSolver(n, chain.rowStart, chain.target, q, rc, rv);
+    AbsorbingChainSolver solver = RemovalEffects.system(chain, w);
     boolean[] alpha = chain.statesWith(paths.channels().indexOf("alpha"));
     double[][] dense = {new double[n], new double[n]};
     double[][] iterative = {new double[n], new double[n]};
