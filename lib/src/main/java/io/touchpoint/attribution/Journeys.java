@@ -51,24 +51,31 @@ public final class Journeys {
     return b.build();
   }
 
-  /** Concatenates parts whose channel ids are local to each part; ids follow first appearance overall. */
+  /**
+   * Concatenates parts whose channel ids are local to each part; ids follow first appearance
+   * overall. When the first part's arrays have room for everything, the others are appended to
+   * them in place (no copy of the first part).
+   */
   static Journeys concat(List<Journeys> parts) {
     if (parts.size() == 1) {
       return parts.get(0);
     }
-    Map<String, Integer> ids = new HashMap<>();
-    List<String> names = new ArrayList<>();
+    Journeys first = parts.get(0);
     int n = 0;
     int touchCount = 0;
     for (Journeys p : parts) {
       n += p.size();
       touchCount += p.offsets[p.size()];
     }
-    int[] offsets = new int[n + 1];
-    int[] touches = new int[touchCount];
-    double[] conversions = new double[n];
-    double[] values = new double[n];
-    double[] nulls = new double[n];
+    boolean inPlace = first.offsets.length > n && first.touches.length >= touchCount && first.conversions.length >= n
+        && first.values.length >= n && first.nulls.length >= n;
+    int[] offsets = inPlace ? first.offsets : new int[n + 1];
+    int[] touches = inPlace ? first.touches : new int[touchCount];
+    double[] conversions = inPlace ? first.conversions : new double[n];
+    double[] values = inPlace ? first.values : new double[n];
+    double[] nulls = inPlace ? first.nulls : new double[n];
+    Map<String, Integer> ids = new HashMap<>();
+    List<String> names = new ArrayList<>();
     int j = 0;
     int t = 0;
     for (Journeys p : parts) {
@@ -79,15 +86,17 @@ public final class Journeys {
           return names.size() - 1;
         });
       }
-      for (int i = 0, end = p.offsets[p.size()]; i < end; i++) {
-        touches[t + i] = remap[p.touches[i]];
+      if (!(inPlace && p == first)) {
+        for (int i = 0, end = p.offsets[p.size()]; i < end; i++) {
+          touches[t + i] = remap[p.touches[i]];
+        }
+        for (int i = 0; i < p.size(); i++) {
+          offsets[j + i + 1] = t + p.offsets[i + 1];
+        }
+        System.arraycopy(p.conversions, 0, conversions, j, p.size());
+        System.arraycopy(p.values, 0, values, j, p.size());
+        System.arraycopy(p.nulls, 0, nulls, j, p.size());
       }
-      for (int i = 0; i < p.size(); i++) {
-        offsets[j + i + 1] = t + p.offsets[i + 1];
-      }
-      System.arraycopy(p.conversions, 0, conversions, j, p.size());
-      System.arraycopy(p.values, 0, values, j, p.size());
-      System.arraycopy(p.nulls, 0, nulls, j, p.size());
       j += p.size();
       t += p.offsets[p.size()];
     }
@@ -165,9 +174,14 @@ public final class Journeys {
 
     /** A builder sized for about {@code expectedJourneys} journeys (it grows past them). */
     public Builder(int expectedJourneys) {
+      this(expectedJourneys, 4 * expectedJourneys);
+    }
+
+    /** A builder sized for about this many journeys and touches (it grows past them). */
+    public Builder(int expectedJourneys, int expectedTouches) {
       int cap = Math.max(16, expectedJourneys + 1);
       offsets = new int[cap];
-      touches = new int[cap * 4];
+      touches = new int[Math.max(16, expectedTouches)];
       conversions = new double[cap];
       values = new double[cap];
       nulls = new double[cap];

@@ -87,7 +87,9 @@ public final class PathsCsv {
     Object[] parts = new Object[pieces];
     IntStream.range(0, pieces).parallel().forEach(k -> {
       try {
-        parts[k] = piece(data, cuts, chunks * k / pieces, chunks * (k + 1) / pieces, columns);
+        int first = chunks * k / pieces;
+        int last = chunks * (k + 1) / pieces;
+        parts[k] = piece(data, cuts, first, last, columns, (long) cuts[k == 0 ? chunks : last] - cuts[first]);
       } catch (RecordError e) {
         parts[k] = e;
       }
@@ -191,24 +193,33 @@ public final class PathsCsv {
     return line;
   }
 
-  /** Parses chunks [first, last) of {@code cuts}; channel ids are local to the piece. */
-  private static Journeys piece(ByteBuffer data, int[] cuts, int first, int last, Columns columns) {
-    int bytes = cuts[last] - cuts[first];
+  /**
+   * Parses chunks [first, last) of {@code cuts}; channel ids are local to the piece. Its builder
+   * is sized for {@code sizeFor} bytes of input (the first piece's for all of it, so the others can
+   * be appended to its arrays).
+   */
+  private static Journeys piece(ByteBuffer data, int[] cuts, int first, int last, Columns columns, long sizeFor) {
     int largest = 0;
     for (int c = first; c < last; c++) {
       largest = Math.max(largest, cuts[c + 1] - cuts[c]);
     }
     byte[] window = new byte[largest];
-    data.get(cuts[first], window, 0, Math.min(largest, bytes));
-    int sampleLines = 0;
-    int sample = Math.min(largest, 1 << 20);
+    int firstLength = cuts[first + 1] - cuts[first];
+    data.get(cuts[first], window, 0, firstLength);
+    byte sep0 = columns.format().separator().getBytes(StandardCharsets.UTF_8)[0];
+    int sample = Math.min(firstLength, 1 << 20);
+    long lines = 0;
+    long seps = 0;
     for (int i = 0; i < sample; i++) {
       if (window[i] == '\n') {
-        sampleLines++;
+        lines++;
+      } else if (window[i] == sep0) {
+        seps++;
       }
     }
-    long expected = sample == 0 ? 16 : (long) sampleLines * bytes / sample * 11 / 10 + 16;
-    Records records = new Records(columns, new Journeys.Builder((int) Math.min(Integer.MAX_VALUE - 16, expected)));
+    double scale = sample == 0 ? 0 : 1.1 * sizeFor / sample;
+    Records records = new Records(columns, new Journeys.Builder((int) Math.min(Integer.MAX_VALUE - 16, lines * scale + 16),
+        (int) Math.min(Integer.MAX_VALUE - 16, (lines + seps) * scale + 16)));
     for (int c = first; c < last; c++) {
       int len = cuts[c + 1] - cuts[c];
       if (c > first) {
