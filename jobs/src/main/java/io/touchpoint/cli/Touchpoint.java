@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         StageCommands.Silver.class,
         io.touchpoint.jobs.generate.GenerateCommand.class,
         io.touchpoint.jobs.clv.ClvFitCommand.class,
+        io.touchpoint.jobs.attribution.AttributionPathsCommand.class,
     })
 public final class Touchpoint implements Runnable {
 

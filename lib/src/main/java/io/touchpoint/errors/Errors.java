@@ -90,6 +90,35 @@ public final class Errors {
     return input("read " + file, "it contains no " + what, "Check that the right file was given and that it is not empty");
   }
 
+  // --- attribution ---
+
+  public static TouchpointException noJourneys(String action) {
+    return input(action, "there are no journeys", "Pass at least one journey (one path with its counts)");
+  }
+
+  public static TouchpointException noConversions(String action) {
+    return input(action, "no journey converts, so P(conversion) is 0 and removal effects are undefined",
+        "Include converting journeys (conversions > 0)");
+  }
+
+  public static TouchpointException badJourney(String reason, String fix) {
+    return input("build the attribution journey", reason, fix);
+  }
+
+  public static TouchpointException badAttributionOption(String option, String reason, String fix) {
+    return usage("use " + option, reason, fix);
+  }
+
+  public static TouchpointException badPathsLine(String source, long line, String reason, String fix) {
+    return input("read the paths file " + source, "line " + line + " " + reason, fix);
+  }
+
+  public static TouchpointException missingPathsColumn(String source, String column, Collection<String> header) {
+    return input("read the paths file " + source, "its header has no column '" + column + "' (columns: "
+        + header + ")", "Name the column with --path-column, --conversions-column, --value-column or"
+        + " --null-column, or fix the header");
+  }
+
   public static String format(String action, String reason, String fix) {
     return "Cannot " + action + ": " + reason + ". " + fix + (fix.endsWith(".") ? "" : ".");
   }
