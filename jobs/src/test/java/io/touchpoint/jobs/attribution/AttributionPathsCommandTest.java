@@ -18,7 +18,7 @@ import picocli.CommandLine;
 
 /** End to end: the command on ChannelAttribution's pathdata.csv against the shared expected files. */
 class AttributionPathsCommandTest {
-  private static final Path SHARED = Path.of(System.getProperty("touchpoint.shared", "../shared"));
+  private static final Path SHARED = shared();
   private static final Path PATHDATA = SHARED.resolve("reference/markov/pathdata.csv");
 
   @TempDir Path dir;
@@ -116,6 +116,16 @@ class AttributionPathsCommandTest {
         assertThat(rel).as("%s %s: %s vs %s", row.getKey(), cell.getKey(), a, cell.getValue()).isLessThan(tolerance);
       }
     }
+  }
+
+  /** {@code touchpoint.shared} (set by surefire), else ../shared from the repository root. */
+  private static Path shared() {
+    String property = System.getProperty("touchpoint.shared");
+    if (property != null) {
+      return Path.of(property);
+    }
+    Path fromModule = Path.of("..", "..", "shared");
+    return Files.isDirectory(fromModule) ? fromModule : Path.of("..", "shared");
   }
 
   private static Map<String, Map<String, Double>> csv(Path file) throws IOException {
