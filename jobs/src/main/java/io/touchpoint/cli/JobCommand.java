@@ -34,8 +34,9 @@ abstract class JobCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    List<LocalDate> dates = dates();
     TouchpointConfig config = warehouseOptions.resolve(demoKeyAllowed());
-    return runPipeline(config, dates(), stages(), spec.name(), spec.commandLine().getOut());
+    return runPipeline(config, dates, stages(), spec.name(), spec.commandLine().getOut());
   }
 
   static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, String command, PrintWriter out) {

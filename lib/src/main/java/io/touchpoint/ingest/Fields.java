@@ -32,12 +32,13 @@ final class Fields {
   }
 
   static BigDecimal amount(String raw, String column, ParseContext ctx) throws RowRejected {
-    String s = required(raw, column).replace("¥", "").replace("￥", "").trim();
+    String s = required(raw, column);
     BigDecimal v;
     try {
       v = new BigDecimal(s);
     } catch (NumberFormatException e) {
-      throw new RowRejected(RejectReason.NON_NUMERIC_AMOUNT, column + " '" + clip(s) + "' is not a number");
+      throw new RowRejected(RejectReason.NON_NUMERIC_AMOUNT,
+          column + " '" + clip(s) + "' is not a plain decimal number (no currency sign or unit, e.g. 120.80)");
     }
     if (v.abs().compareTo(ctx.maxAmountCny()) > 0) {
       throw new RowRejected(RejectReason.ABSURD_AMOUNT,

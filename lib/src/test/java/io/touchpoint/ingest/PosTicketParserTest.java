@@ -58,9 +58,10 @@ class PosTicketParserTest {
         + "\nT10,S001,3,2026-01-05 14:23:11+08:00,,,99999999.00,1,cash,"   // 10 absurd amount
         + "\nT11,S001,3,2026-01-05 14:23:11+08:00,,,10.00,1,bitcoin,"      // 11 unknown payment method
         + "\n,S001,3,2026-01-05 14:23:11+08:00,,,10.00,1,cash,"            // 12 missing ticket id
+        + "\nT13,S001,3,2026-01-05 14:23:11+08:00,,,¥10.00,1,cash,"        // 13 currency sign
         + "\n";
     CollectingSink s = parse(text);
-    assertThat(s.accepted.size() + s.rejected.size()).as("rows read = accepted + rejected").isEqualTo(12);
+    assertThat(s.accepted.size() + s.rejected.size()).as("rows read = accepted + rejected").isEqualTo(13);
     assertThat(s.accepted).extracting(CollectingSink.Accepted::row).containsExactly(1L);
     assertThat(s.reasonAt(2)).isEqualTo(RejectReason.DUPLICATE_ROW);
     assertThat(s.reasonAt(3)).isEqualTo(RejectReason.DUPLICATE_KEY);
@@ -74,6 +75,7 @@ class PosTicketParserTest {
     assertThat(s.reasonAt(10)).isEqualTo(RejectReason.ABSURD_AMOUNT);
     assertThat(s.reasonAt(11)).isEqualTo(RejectReason.UNKNOWN_VALUE);
     assertThat(s.reasonAt(12)).isEqualTo(RejectReason.MISSING_VALUE);
+    assertThat(s.reasonAt(13)).isEqualTo(RejectReason.NON_NUMERIC_AMOUNT);
   }
 
   @Test

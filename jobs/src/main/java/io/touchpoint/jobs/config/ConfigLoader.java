@@ -50,6 +50,8 @@ public final class ConfigLoader {
       throw Errors.config("use ingest.min-accepted-share=" + minShare, "it must lie in [0, 1]",
           "Set it to e.g. 0.98");
     }
+    long gateMinRows = (long) number(pick(flags, "ingest.gate-min-rows", "TOUCHPOINT_GATE_MIN_ROWS", file, "500"),
+        "ingest.gate-min-rows");
     int partitions = (int) number(pick(flags, "spark.shuffle-partitions", "TOUCHPOINT_SHUFFLE_PARTITIONS", file, "8"),
         "spark.shuffle-partitions");
     String channelsFile = pick(flags, "channels.file", "TOUCHPOINT_CHANNELS_FILE", file, null);
@@ -58,7 +60,7 @@ public final class ConfigLoader {
     for (String p : List.of("tmall", "jd", "pinduoduo", "douyin_shop")) {
       encodings.put(p, file.getProperty("marketplace." + p + ".encoding", BronzeTable.defaultEncoding(p)));
     }
-    return new TouchpointConfig(exports, warehouse, master, minShare, pii(file, demoKeyAllowed), channels,
+    return new TouchpointConfig(exports, warehouse, master, minShare, gateMinRows, pii(file, demoKeyAllowed), channels,
         Map.copyOf(encodings), partitions, ParseContext.SHANGHAI);
   }
 

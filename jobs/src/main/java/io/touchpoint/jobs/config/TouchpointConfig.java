@@ -15,6 +15,8 @@ import java.util.Map;
  * @param warehouse root folder (or URI) of the Delta tables: {@code <warehouse>/<schema>/<table>}
  * @param sparkMaster master URL used when not launched by spark-submit
  * @param minAcceptedShare a source whose accepted/read share falls below this fails the run
+ * @param gateMinRows the share is only judged once a table read at least this many rows in the run
+ *     (one bad row in a 35-row file is not a 3% quality problem)
  * @param marketplaceEncodings declared export encoding per marketplace platform
  * @param shufflePartitions {@code spark.sql.shuffle.partitions} for local runs
  */
@@ -23,6 +25,7 @@ public record TouchpointConfig(
     String warehouse,
     String sparkMaster,
     double minAcceptedShare,
+    long gateMinRows,
     Pii pii,
     Channels channels,
     Map<String, String> marketplaceEncodings,
@@ -30,17 +33,22 @@ public record TouchpointConfig(
     ZoneId zone) implements Serializable {
 
   public TouchpointConfig withExports(String dir) {
-    return new TouchpointConfig(dir, warehouse, sparkMaster, minAcceptedShare, pii, channels,
+    return new TouchpointConfig(dir, warehouse, sparkMaster, minAcceptedShare, gateMinRows, pii, channels,
         marketplaceEncodings, shufflePartitions, zone);
   }
 
   public TouchpointConfig withWarehouse(String dir) {
-    return new TouchpointConfig(exports, dir, sparkMaster, minAcceptedShare, pii, channels,
+    return new TouchpointConfig(exports, dir, sparkMaster, minAcceptedShare, gateMinRows, pii, channels,
+        marketplaceEncodings, shufflePartitions, zone);
+  }
+
+  public TouchpointConfig withGate(double share, long minRows) {
+    return new TouchpointConfig(exports, warehouse, sparkMaster, share, minRows, pii, channels,
         marketplaceEncodings, shufflePartitions, zone);
   }
 
   public TouchpointConfig withPii(Pii p) {
-    return new TouchpointConfig(exports, warehouse, sparkMaster, minAcceptedShare, p, channels,
+    return new TouchpointConfig(exports, warehouse, sparkMaster, minAcceptedShare, gateMinRows, p, channels,
         marketplaceEncodings, shufflePartitions, zone);
   }
 }

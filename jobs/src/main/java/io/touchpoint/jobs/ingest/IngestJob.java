@@ -197,7 +197,11 @@ public final class IngestJob {
     }
     long accepted = counts.values().stream().mapToLong(c -> c[0]).sum();
     long read = accepted + counts.values().stream().mapToLong(c -> c[1]).sum();
-    boolean passes = read == 0 || (double) accepted / read >= config.minAcceptedShare();
+    boolean passes = read < config.gateMinRows() || (double) accepted / read >= config.minAcceptedShare();
+    if (read > 0 && read < config.gateMinRows() && (double) accepted / read < config.minAcceptedShare()) {
+      LOG.warn("{}: accepted share {} of {} rows is below {} but too few rows to judge (ingest.gate-min-rows = {}); landing it",
+          table.tableName(), accepted, read, config.minAcceptedShare(), config.gateMinRows());
+    }
     LOG.info("{}: {} file(s) parsed, rows read {} = accepted {} + rejected {}{}", table.tableName(),
         pending.size(), read, accepted, read - accepted, passes ? "" : " — BELOW THE ACCEPTED-SHARE GATE");
     return new Landed(table, pending, landing, counts, fileInfo, passes);

@@ -29,8 +29,9 @@ class IngestJobTest {
 
   @TempDir Path tmp;
 
+  /** The production gate (98%), judged from the first row so that tiny fixtures exercise it. */
   TouchpointConfig config() {
-    return SparkTestSupport.config(tmp.resolve("warehouse"), tmp.resolve("exports"));
+    return SparkTestSupport.config(tmp.resolve("warehouse"), tmp.resolve("exports")).withGate(0.98, 0);
   }
 
   Warehouse warehouse() {

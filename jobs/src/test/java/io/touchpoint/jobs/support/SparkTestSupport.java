@@ -31,7 +31,7 @@ public final class SparkTestSupport {
   public static TouchpointConfig config(Path warehouse, Path exports) {
     Map<String, String> enc = Map.of("tmall", BronzeTable.defaultEncoding("tmall"), "jd", "UTF-8",
         "pinduoduo", BronzeTable.defaultEncoding("pinduoduo"), "douyin_shop", "UTF-8");
-    return new TouchpointConfig(exports.toString(), warehouse.toString(), "local[2]", 0.98, Pii.demo(),
+    return new TouchpointConfig(exports.toString(), warehouse.toString(), "local[2]", 0.98, 500, Pii.demo(),
         Channels.defaults(), enc, 2, ParseContext.SHANGHAI);
   }
 
