@@ -197,7 +197,7 @@ public final class IngestJob {
     }
     long accepted = counts.values().stream().mapToLong(c -> c[0]).sum();
     long read = accepted + counts.values().stream().mapToLong(c -> c[1]).sum();
-    boolean passes = read < config.gateMinRows() || (double) accepted / read >= config.minAcceptedShare();
+    boolean passes = read == 0 || read < config.gateMinRows() || (double) accepted / read >= config.minAcceptedShare();
     if (read > 0 && read < config.gateMinRows() && (double) accepted / read < config.minAcceptedShare()) {
       LOG.warn("{}: accepted share {} of {} rows is below {} but too few rows to judge (ingest.gate-min-rows = {}); landing it",
           table.tableName(), accepted, read, config.minAcceptedShare(), config.gateMinRows());

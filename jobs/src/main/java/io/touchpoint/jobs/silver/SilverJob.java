@@ -6,6 +6,7 @@ import io.touchpoint.ingest.BronzeTable;
 import io.touchpoint.jobs.identity.IdentityJob;
 import io.touchpoint.jobs.spark.TableWriter;
 import io.touchpoint.jobs.spark.Warehouse;
+import io.touchpoint.silver.IdentificationRate;
 import io.touchpoint.silver.SilverCustomers;
 import io.touchpoint.silver.SilverOrders;
 import io.touchpoint.silver.SilverTouchpoints;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code silver.unmatched_refunds} — refunds whose order is unknown (never dropped);</li>
  *   <li>{@code silver.touchpoints} — replaceWhere on the batch's export dates;</li>
  *   <li>{@code silver.ad_spend} — replaceWhere on spend_date (one row per date, channel, campaign);</li>
- *   <li>{@code silver.customers} — recomputed whole from the identity map, CRM and orders.</li>
+ *   <li>{@code silver.customers} — recomputed whole from the identity map, CRM and orders;</li>
+ *   <li>{@code silver.identification_rate} — per order date and sales channel, recomputed whole.</li>
  * </ul>
  */
 public final class SilverJob {
@@ -65,9 +67,9 @@ public final class SilverJob {
         .select(col("spend_date"), col("channel"), col("campaign_id"), col("spend_cny"), col("impressions"), col("clicks"));
     writer.replaceWhere(spend, "silver", "ad_spend", "spend_date IN (" + dateList + ")", List.of());
 
-    Dataset<Row> customers = SilverCustomers.build(identity, bronze(BronzeTable.CRM_MEMBERS),
-        warehouse.read("silver", "orders"));
-    writer.overwrite(customers, "silver", "customers");
+    Dataset<Row> orders = warehouse.read("silver", "orders");
+    writer.overwrite(SilverCustomers.build(identity, bronze(BronzeTable.CRM_MEMBERS), orders), "silver", "customers");
+    writer.overwrite(IdentificationRate.build(orders), "silver", "identification_rate");
     LOG.info("silver: orders, touchpoints, ad_spend and customers written for {} date(s)", dates.size());
   }
 
