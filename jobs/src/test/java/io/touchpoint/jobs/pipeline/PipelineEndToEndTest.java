@@ -35,13 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The whole pipeline on a small generated data set (400 customers x 4 days, 0.5% faulty rows),
+ * The whole pipeline on a small generated data set (400 customers x 3 days, 0.5% faulty rows),
  * run twice: once through {@code touchpoint demo} (generate, then one backfill pass: warehouse
  * "backfill") and once as a nightly run per date in order on the same exports ("nightly").
  */
 class PipelineEndToEndTest {
   static final LocalDate START = LocalDate.of(2026, 3, 1);
-  static final int DAYS = 4;
+  static final int DAYS = 3;
   static final List<String> RUN_COLUMNS = List.of("_ingested_at", "_run_id", "merged_by_run_id");
 
   @TempDir static Path tmp;
