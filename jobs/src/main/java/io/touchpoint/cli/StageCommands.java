@@ -1,12 +1,23 @@
 package io.touchpoint.cli;
 
+import io.touchpoint.attribution.AttributionJourneys;
+import io.touchpoint.attribution.HeuristicAttribution;
+import io.touchpoint.jobs.attribution.AttributionJob;
+import io.touchpoint.jobs.attribution.AttributionModel;
+import io.touchpoint.jobs.config.TouchpointConfig;
+import io.touchpoint.jobs.pipeline.RunIds;
 import io.touchpoint.jobs.pipeline.Stage;
+import io.touchpoint.jobs.spark.Sessions;
+import io.touchpoint.jobs.spark.Warehouse;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
 /** One picocli command per job; each is thin and delegates to {@link io.touchpoint.jobs.pipeline.Pipeline}. */
@@ -58,6 +69,77 @@ final class StageCommands {
     @Override
     Set<Stage> stages() {
       return EnumSet.of(Stage.SILVER);
+    }
+  }
+
+  @Command(name = "attribution", mixinStandardHelpOptions = true,
+      description = {"Attribute the purchase occasions of the window ending at --run-date to marketing channels (Markov",
+          "chain solved exactly, heuristics, experience split): gold.attribution_by_channel, gold.attribution_paths,",
+          "gold.attribution_transitions. Reads silver.touchpoints and silver.orders (identified customers)."})
+  static final class Attribution extends JobCommand {
+    @Option(names = "--run-date", required = true, paramLabel = "YYYY-MM-DD", description = "Last day of the window.")
+    LocalDate runDate;
+
+    @Option(names = "--window-days", defaultValue = "30", description = "Conversions dated in (run date - N, run date] (default ${DEFAULT-VALUE}).")
+    int windowDays;
+
+    @Option(names = "--lookback-days", defaultValue = "30", description = "Journey lookback in days (default ${DEFAULT-VALUE}).")
+    int lookbackDays;
+
+    @Option(names = "--order", defaultValue = "1", description = "Markov order 1-4 (default ${DEFAULT-VALUE}).")
+    int order;
+
+    @Option(names = "--models", split = ",", paramLabel = "NAME",
+        defaultValue = "markov,first,last,linear,time_decay,position,experience_split",
+        description = "Models to compute (default ${DEFAULT-VALUE}).")
+    List<String> models;
+
+    @Option(names = "--bootstrap", defaultValue = "200", description = "Bootstrap replicates for the Markov intervals, 0 for none (default ${DEFAULT-VALUE}).")
+    int bootstrap;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--experience-days", defaultValue = "14", description = "Experience split: store visit at most N days before the online order (default ${DEFAULT-VALUE}).")
+    int experienceDays;
+
+    @Option(names = "--store-share", defaultValue = "0.3", description = "Experience split: store's share of the order value (default ${DEFAULT-VALUE}, i.e. 3 : 7).")
+    double storeShare;
+
+    @Override
+    List<LocalDate> dates() {
+      return List.of(runDate);
+    }
+
+    @Override
+    Set<Stage> stages() {
+      return EnumSet.of(Stage.ATTRIBUTION);
+    }
+
+    AttributionJob.Options options() {
+      return new AttributionJob.Options(new AttributionJourneys.Period(runDate, windowDays, lookbackDays), order,
+          AttributionModel.parse(models), bootstrap, seed, 0.95, HeuristicAttribution.DEFAULT_HALF_LIFE.toDays(),
+          experienceDays, storeShare);
+    }
+
+    @Override
+    public Integer call() {
+      AttributionJob.Options options = options();
+      TouchpointConfig config = warehouseOptions.resolve(false);
+      Instant t0 = Instant.now();
+      SparkSession spark = Sessions.create(config, "touchpoint attribution");
+      Warehouse warehouse = new Warehouse(spark, config.warehouse());
+      AttributionJob.Result r = new AttributionJob(warehouse, RunIds.next("attribution", t0)).run(options);
+      warehouse.register();
+      spec.commandLine().getOut().printf(java.util.Locale.ROOT,
+          "attribution %s (window %s..%s, order %d): %.0f conversions (%.0f direct), %.0f journeys without conversion,"
+              + " %d distinct paths%nwrote gold.%s, gold.%s%s%nelapsed: %.1f s%n",
+          runDate, options.period().start(), runDate, order, r.conversions(), r.directConversions(), r.nulls(), r.paths(),
+          AttributionJob.BY_CHANNEL, AttributionJob.PATHS,
+          options.models().contains(AttributionModel.MARKOV) ? ", gold." + AttributionJob.TRANSITIONS : "",
+          Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+      spec.commandLine().getOut().flush();
+      return 0;
     }
   }
 

@@ -55,6 +55,7 @@ public final class Pipeline {
             .run(dates, Set.copyOf(BronzeTable.sources()));
         case IDENTITY -> new IdentityJob(warehouse, runId).run(dates);
         case SILVER -> new SilverJob(warehouse, runId).run(dates);
+        case ATTRIBUTION -> new io.touchpoint.jobs.attribution.AttributionJob(warehouse, runId).run(io.touchpoint.jobs.attribution.AttributionJob.Options.defaults(dates.get(dates.size() - 1)));
       }
       Duration d = Duration.between(t0, Instant.now());
       times.put(stage, d);

@@ -116,8 +116,10 @@ class PipelineEndToEndTest {
     assertThat(nightly.tables()).containsAll(tables);
     for (String t : tables) {
       String[] p = t.split("\\.");
-      assertThat(SparkTestSupport.content(nightly.read(p[0], p[1]), RUN_COLUMNS.toArray(String[]::new)))
-          .as(t).isEqualTo(SparkTestSupport.content(backfill.read(p[0], p[1]), RUN_COLUMNS.toArray(String[]::new)));
+      // Attribution marts are per run date: nightly also wrote the earlier dates; compare the last one.
+      String last = t.startsWith("gold.attribution_") ? "run_date = DATE'" + START.plusDays(DAYS - 1) + "'" : "true";
+      assertThat(SparkTestSupport.content(nightly.read(p[0], p[1]).where(last), RUN_COLUMNS.toArray(String[]::new)))
+          .as(t).isEqualTo(SparkTestSupport.content(backfill.read(p[0], p[1]).where(last), RUN_COLUMNS.toArray(String[]::new)));
     }
   }
 
