@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         StageCommands.Ingest.class,
         StageCommands.Identity.class,
         StageCommands.Silver.class,
+        StageCommands.Clv.class,
         io.touchpoint.jobs.generate.GenerateCommand.class,
         io.touchpoint.jobs.clv.ClvFitCommand.class,
         io.touchpoint.jobs.attribution.AttributionPathsCommand.class,
