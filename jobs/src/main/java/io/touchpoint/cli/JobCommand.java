@@ -1,5 +1,6 @@
 package io.touchpoint.cli;
 
+import io.touchpoint.jobs.clv.ClvJob;
 import io.touchpoint.jobs.config.TouchpointConfig;
 import io.touchpoint.jobs.pipeline.Pipeline;
 import io.touchpoint.jobs.pipeline.RunIds;
@@ -32,18 +33,28 @@ abstract class JobCommand implements Callable<Integer> {
     return false;
   }
 
+  /** The CLV stage's settings and not-identified policy; only the {@code clv} command changes them. */
+  ClvJob.Options clvOptions() {
+    return ClvJob.Options.PIPELINE;
+  }
+
   @Override
   public Integer call() {
     List<LocalDate> dates = dates();
     TouchpointConfig config = warehouseOptions.resolve(demoKeyAllowed());
-    return runPipeline(config, dates, stages(), spec.name(), spec.commandLine().getOut());
+    return runPipeline(config, dates, stages(), clvOptions(), spec.name(), spec.commandLine().getOut());
   }
 
   static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, String command, PrintWriter out) {
+    return runPipeline(config, dates, stages, ClvJob.Options.PIPELINE, command, out);
+  }
+
+  static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, ClvJob.Options clv,
+      String command, PrintWriter out) {
     Instant t0 = Instant.now();
     SparkSession spark = Sessions.create(config, "touchpoint " + command);
     Warehouse warehouse = new Warehouse(spark, config.warehouse());
-    Pipeline.Outcome outcome = new Pipeline(warehouse, config).run(dates, stages, RunIds.next(command, t0));
+    Pipeline.Outcome outcome = new Pipeline(warehouse, config, clv).run(dates, stages, RunIds.next(command, t0));
     RunSummary.of(warehouse, outcome).print(out, outcome, Duration.between(t0, Instant.now()));
     return 0;
   }

@@ -1,5 +1,8 @@
 package io.touchpoint.cli;
 
+import io.touchpoint.jobs.clv.ClvJob;
+import io.touchpoint.errors.Errors;
+import io.touchpoint.clv.ClvSettings;
 import io.touchpoint.attribution.AttributionJourneys;
 import io.touchpoint.attribution.HeuristicAttribution;
 import io.touchpoint.jobs.attribution.AttributionJob;
@@ -140,6 +143,53 @@ final class StageCommands {
           Duration.between(t0, Instant.now()).toMillis() / 1000.0);
       spec.commandLine().getOut().flush();
       return 0;
+    }
+  }
+
+  @Command(name = "clv", mixinStandardHelpOptions = true,
+      description = "Fit BG/NBD + Gamma-Gamma on silver.orders up to the run date and write gold.customer_value,"
+          + " gold.clv_model and gold.ltv_by_acquisition_channel for that date; fails (exit 3) if the data cannot identify the models.")
+  static final class Clv extends JobCommand {
+    @Option(names = "--run-date", required = true, paramLabel = "YYYY-MM-DD",
+        description = "Calibration end: orders up to and including this business date.")
+    LocalDate runDate;
+
+    @Option(names = "--margin", defaultValue = "0.30", description = "Gross margin applied to spend (default ${DEFAULT-VALUE}).")
+    double margin;
+
+    @Option(names = "--discount-monthly", defaultValue = "0.01", description = "Monthly discount rate (default ${DEFAULT-VALUE}).")
+    double discountMonthly;
+
+    @Option(names = "--horizon-months", defaultValue = "12", description = "CLV horizon in months (default ${DEFAULT-VALUE}).")
+    int horizonMonths;
+
+    @Override
+    List<LocalDate> dates() {
+      return List.of(runDate);
+    }
+
+    @Override
+    Set<Stage> stages() {
+      return EnumSet.of(Stage.CLV);
+    }
+
+    @Override
+    boolean demoKeyAllowed() {
+      return true; // the clv stage hashes nothing, so it needs no HMAC key
+    }
+
+    @Override
+    ClvJob.Options clvOptions() {
+      if (!(margin >= 0 && margin <= 1)) {
+        throw Errors.usage("use --margin " + margin, "the margin is a share between 0 and 1", "e.g. --margin 0.30");
+      }
+      if (!(discountMonthly >= 0)) {
+        throw Errors.usage("use --discount-monthly " + discountMonthly, "the rate must be 0 or more", "e.g. --discount-monthly 0.01");
+      }
+      if (horizonMonths < 1) {
+        throw Errors.usage("use --horizon-months " + horizonMonths, "the horizon must be at least one month", "e.g. --horizon-months 12");
+      }
+      return new ClvJob.Options(new ClvSettings(margin, discountMonthly, horizonMonths), ClvJob.IfNotIdentified.FAIL);
     }
   }
 

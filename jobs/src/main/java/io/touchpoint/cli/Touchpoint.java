@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         StageCommands.Identity.class,
         StageCommands.Silver.class,
         StageCommands.Attribution.class,
+        StageCommands.Clv.class,
         io.touchpoint.jobs.generate.GenerateCommand.class,
         io.touchpoint.jobs.clv.ClvFitCommand.class,
         io.touchpoint.jobs.attribution.AttributionPathsCommand.class,

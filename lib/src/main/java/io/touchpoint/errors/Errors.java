@@ -75,6 +75,10 @@ public final class Errors {
     return input("fit the " + model + " model", reason, fix);
   }
 
+  public static TouchpointException missingTable(String action, String table, String fix) {
+    return input(action, "the table " + table + " does not exist in the warehouse", fix);
+  }
+
   public static TouchpointException badInputValue(Path file, long line, String column, String value, String expected) {
     return input(
         "read " + file,

@@ -1,6 +1,7 @@
 package io.touchpoint.jobs.pipeline;
 
 import io.touchpoint.ingest.BronzeTable;
+import io.touchpoint.jobs.clv.ClvJob;
 import io.touchpoint.jobs.config.TouchpointConfig;
 import io.touchpoint.jobs.identity.IdentityJob;
 import io.touchpoint.jobs.ingest.IngestJob;
@@ -32,10 +33,17 @@ public final class Pipeline {
 
   private final Warehouse warehouse;
   private final TouchpointConfig config;
+  private final ClvJob.Options clv;
 
   public Pipeline(Warehouse warehouse, TouchpointConfig config) {
+    this(warehouse, config, ClvJob.Options.PIPELINE);
+  }
+
+  /** With the CLV stage's settings and not-identified policy (the {@code clv} command's options). */
+  public Pipeline(Warehouse warehouse, TouchpointConfig config, ClvJob.Options clv) {
     this.warehouse = warehouse;
     this.config = config;
+    this.clv = clv;
   }
 
   public static List<LocalDate> range(LocalDate from, LocalDate to) {
@@ -56,6 +64,7 @@ public final class Pipeline {
         case IDENTITY -> new IdentityJob(warehouse, runId).run(dates);
         case SILVER -> new SilverJob(warehouse, runId).run(dates);
         case ATTRIBUTION -> new io.touchpoint.jobs.attribution.AttributionJob(warehouse, runId).run(io.touchpoint.jobs.attribution.AttributionJob.Options.defaults(dates.get(dates.size() - 1)));
+        case CLV -> new ClvJob(warehouse, runId).run(dates.get(dates.size() - 1), clv);
       }
       Duration d = Duration.between(t0, Instant.now());
       times.put(stage, d);
