@@ -27,10 +27,14 @@ import picocli.CommandLine.Option;
 final class StageCommands {
   private StageCommands() {}
 
-  @Command(name = "ingest", mixinStandardHelpOptions = true,
-      description = "Land the channel exports of a date (or range) in bronze.<source>__<entity> Delta tables; bad rows go to ops.rejects.")
-  static final class Ingest extends JobCommand {
+  /** A command that runs one stage for {@code --run-date D} or {@code --from D1 --to D2}. */
+  abstract static class SingleStage extends JobCommand {
     @Mixin DateOptions dateOptions;
+    private final Stage stage;
+
+    SingleStage(Stage stage) {
+      this.stage = stage;
+    }
 
     @Override
     List<LocalDate> dates() {
@@ -39,39 +43,31 @@ final class StageCommands {
 
     @Override
     Set<Stage> stages() {
-      return EnumSet.of(Stage.INGEST);
+      return EnumSet.of(stage);
+    }
+  }
+
+  @Command(name = "ingest", mixinStandardHelpOptions = true,
+      description = "Land the channel exports of a date (or range) in bronze.<source>__<entity> Delta tables; bad rows go to ops.rejects.")
+  static final class Ingest extends SingleStage {
+    Ingest() {
+      super(Stage.INGEST);
     }
   }
 
   @Command(name = "identity", mixinStandardHelpOptions = true,
       description = "Resolve customers across channels from the identifiers landed for a date (or range): silver.identity_map.")
-  static final class Identity extends JobCommand {
-    @Mixin DateOptions dateOptions;
-
-    @Override
-    List<LocalDate> dates() {
-      return dateOptions.dates();
-    }
-
-    @Override
-    Set<Stage> stages() {
-      return EnumSet.of(Stage.IDENTITY);
+  static final class Identity extends SingleStage {
+    Identity() {
+      super(Stage.IDENTITY);
     }
   }
 
   @Command(name = "silver", mixinStandardHelpOptions = true,
       description = "Build silver.orders, silver.touchpoints, silver.ad_spend and silver.customers for a date (or range).")
-  static final class Silver extends JobCommand {
-    @Mixin DateOptions dateOptions;
-
-    @Override
-    List<LocalDate> dates() {
-      return dateOptions.dates();
-    }
-
-    @Override
-    Set<Stage> stages() {
-      return EnumSet.of(Stage.SILVER);
+  static final class Silver extends SingleStage {
+    Silver() {
+      super(Stage.SILVER);
     }
   }
 

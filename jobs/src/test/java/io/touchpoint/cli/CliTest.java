@@ -32,7 +32,8 @@ class CliTest {
   void helpListsEveryJob() {
     Run r = run("--help");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("demo", "generate", "nightly", "backfill", "ingest", "identity", "silver");
+    assertThat(r.out()).contains("demo", "generate", "nightly", "backfill", "ingest", "identity", "silver",
+        "attribution", "clv", "attribution-paths", "clv-fit");
   }
 
   @Test
