@@ -6,14 +6,21 @@ package io.touchpoint.ingest;
  */
 public final class UnreadableFileException extends RuntimeException {
   private final String file;
+  private final String reason;
 
   public UnreadableFileException(String file, String reason, Throwable cause) {
-    super("Cannot read " + file + ": " + reason
-        + ". Ask the source to re-deliver the file, or move it out of the export folder and rerun.", cause);
+    super(io.touchpoint.errors.Errors.format("read " + file, reason, FIX), cause);
     this.file = file;
+    this.reason = reason;
   }
+
+  static final String FIX = "Ask the source to re-deliver the file, or move it out of the export folder and rerun";
 
   public String file() {
     return file;
+  }
+
+  public String reason() {
+    return reason;
   }
 }

@@ -322,7 +322,8 @@ public final class IngestJob {
   private static RuntimeException userError(RuntimeException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UnreadableFileException u) {
-        return Errors.input("ingest " + u.file(), u.getMessage(), "See above", u);
+        return Errors.input("read " + u.file(), u.reason(),
+            "Ask the source to re-deliver the file, or move it out of the export folder and rerun", u);
       }
       if (t instanceof TouchpointException te) {
         return te;
