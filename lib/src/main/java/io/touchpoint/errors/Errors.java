@@ -47,9 +47,8 @@ public final class Errors {
     return input(
         "ingest source '" + source + "' for " + runDate,
         "no export folder " + dir + " (or it is not readable)",
-        "Check that the export for that date was delivered, or run with --sources to name only the"
-            + " sources that exist, or pass --allow-missing-source " + source
-            + " to skip it knowingly (recorded in ops.ingestion_log)");
+        "Check that the " + source + " export for that date was delivered to " + dir.getParent()
+            + " (--exports / exports.dir), then rerun the date");
   }
 
   public static TouchpointException missingHmacKey() {
