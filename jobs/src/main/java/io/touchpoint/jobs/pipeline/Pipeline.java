@@ -1,6 +1,7 @@
 package io.touchpoint.jobs.pipeline;
 
 import io.touchpoint.ingest.BronzeTable;
+import io.touchpoint.jobs.attribution.AttributionJob;
 import io.touchpoint.jobs.clv.ClvJob;
 import io.touchpoint.jobs.config.TouchpointConfig;
 import io.touchpoint.jobs.identity.IdentityJob;
@@ -63,7 +64,7 @@ public final class Pipeline {
             .run(dates, Set.copyOf(BronzeTable.sources()));
         case IDENTITY -> new IdentityJob(warehouse, runId).run(dates);
         case SILVER -> new SilverJob(warehouse, runId).run(dates);
-        case ATTRIBUTION -> new io.touchpoint.jobs.attribution.AttributionJob(warehouse, runId).run(io.touchpoint.jobs.attribution.AttributionJob.Options.defaults(dates.get(dates.size() - 1)));
+        case ATTRIBUTION -> new AttributionJob(warehouse, runId).run(AttributionJob.Options.defaults(dates.get(dates.size() - 1)));
         case CLV -> new ClvJob(warehouse, runId).run(dates.get(dates.size() - 1), clv);
       }
       Duration d = Duration.between(t0, Instant.now());
