@@ -143,7 +143,7 @@ final class StageCommands {
   }
 
   @Command(name = "clv", mixinStandardHelpOptions = true,
-      description = "Fit BG/NBD + Gamma-Gamma on silver.orders up to the run date and write gold.customer_value,"
+      description = "Fit BG/NBD + Gamma-Gamma on silver.orders up to the run date and write restricted.customer_value,"
           + " gold.clv_model and gold.ltv_by_acquisition_channel for that date; fails (exit 3) if the data cannot identify the models.")
   static final class Clv extends JobCommand {
     @Option(names = "--run-date", required = true, paramLabel = "YYYY-MM-DD",

@@ -52,7 +52,7 @@ public final class ClvScoring {
   }
 
   /**
-   * {@code gold.customer_value} for the run date, one row per customer of {@link ClvFeatures#customers}.
+   * {@code restricted.customer_value} for the run date, one row per customer of {@link ClvFeatures#customers}.
    * is_high_value marks exactly {@code highValueCount} customers: the highest CLV first, ties
    * broken by customer_id (ascending), so equal CLVs on the boundary are split deterministically.
    * The ranking is one global window (a single task); fine for millions of customers.
@@ -97,7 +97,7 @@ public final class ClvScoring {
         .otherwise(lit("lost"));
   }
 
-  /** {@code gold.ltv_by_acquisition_channel} from one run date of {@code gold.customer_value}. */
+  /** {@code gold.ltv_by_acquisition_channel} from one run date of {@code restricted.customer_value}. */
   public static Dataset<Row> byAcquisitionChannel(Dataset<Row> customerValue) {
     return customerValue.groupBy("run_date", "acquisition_channel")
         .agg(count(lit(1)).as("customers"), avg("clv_12m_cny").as("mean_clv_cny"), sum("clv_12m_cny").as("total_clv_cny"))

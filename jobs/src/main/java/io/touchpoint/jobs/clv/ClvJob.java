@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Customer value for a run date, idempotently (replaceWhere on run_date):
  * <ul>
- *   <li>{@code gold.customer_value} — one row per customer with a purchase up to the run date;</li>
+ *   <li>{@code restricted.customer_value} — one row per customer with a purchase up to the run date;</li>
  *   <li>{@code gold.clv_model} — the fitted parameters, long format, plus the CLV settings used;</li>
  *   <li>{@code gold.ltv_by_acquisition_channel} — customers and CLV per acquisition channel.</li>
  * </ul>
@@ -49,9 +49,16 @@ import org.slf4j.LoggerFactory;
 public final class ClvJob {
   private static final Logger LOG = LoggerFactory.getLogger(ClvJob.class);
   public static final String GOLD = "gold";
+  /** Customer-level output lives in the restricted schema; {@code gold} holds aggregates only. */
+  public static final String RESTRICTED = "restricted";
   public static final String CUSTOMER_VALUE = "customer_value";
   public static final String MODEL = "clv_model";
   public static final String BY_CHANNEL = "ltv_by_acquisition_channel";
+
+  /** The schema a table of this stage lives in: customer-level rows are restricted. */
+  public static String schemaOf(String table) {
+    return CUSTOMER_VALUE.equals(table) ? RESTRICTED : GOLD;
+  }
 
   /** What to do when the models cannot be identified from the data. */
   public enum IfNotIdentified { FAIL, SKIP }
@@ -112,9 +119,9 @@ public final class ClvJob {
     String onRunDate = "run_date = DATE'" + runDate + "'";
 
     Dataset<Row> value = ClvScoring.score(customers, broadcast, runDate, ClvScoring.highValueCount(n));
-    writer.replaceWhere(value, GOLD, CUSTOMER_VALUE, onRunDate, List.of("run_date"));
+    writer.replaceWhere(value, RESTRICTED, CUSTOMER_VALUE, onRunDate, List.of("run_date"));
     writer.replaceWhere(modelRows(runDate, fitted, options.settings()), GOLD, MODEL, onRunDate, List.of());
-    Dataset<Row> written = warehouse.read(GOLD, CUSTOMER_VALUE).where(col("run_date").equalTo(lit(Date.valueOf(runDate))));
+    Dataset<Row> written = warehouse.read(RESTRICTED, CUSTOMER_VALUE).where(col("run_date").equalTo(lit(Date.valueOf(runDate))));
     writer.replaceWhere(ClvScoring.byAcquisitionChannel(written), GOLD, BY_CHANNEL, onRunDate, List.of());
     LOG.info("clv: {} customers scored for {} (BG/NBD r={} alpha={} a={} b={}; Gamma-Gamma p={} q={} gamma={})",
         n, runDate, parameters.r(), parameters.alpha(), parameters.a(), parameters.b(), parameters.p(),

@@ -64,7 +64,7 @@ class ClvJobCdnowTest {
     snapshot(firstContent);
     new ClvJob(warehouse, "run-2").run(RUN, ClvJob.Options.PIPELINE);
     snapshot(secondContent);
-    for (Row r : warehouse.read(ClvJob.GOLD, ClvJob.CUSTOMER_VALUE).collectAsList()) {
+    for (Row r : warehouse.read(ClvJob.RESTRICTED, ClvJob.CUSTOMER_VALUE).collectAsList()) {
       value.put(r.getAs("customer_id"), r);
     }
     for (Row r : warehouse.read(ClvJob.GOLD, ClvJob.MODEL).collectAsList()) {
@@ -74,7 +74,7 @@ class ClvJobCdnowTest {
 
   static void snapshot(Map<String, List<String>> into) {
     for (String t : List.of(ClvJob.CUSTOMER_VALUE, ClvJob.MODEL, ClvJob.BY_CHANNEL)) {
-      into.put(t, SparkTestSupport.content(warehouse.read(ClvJob.GOLD, t)));
+      into.put(t, SparkTestSupport.content(warehouse.read(ClvJob.schemaOf(t), t)));
     }
   }
 

@@ -60,7 +60,7 @@ class ClvJobNotIdentifiedTest {
         .hasMessage("Cannot fit the BG/NBD model: none of the 12 customers made a repeat purchase in the calibration"
             + " period, so purchase rate and dropout cannot be told apart. Use a later calibration end or check that"
             + " repeat purchases are not filtered out of the input.");
-    assertThat(warehouse.exists(ClvJob.GOLD, ClvJob.CUSTOMER_VALUE)).as("nothing written").isFalse();
+    assertThat(warehouse.exists(ClvJob.RESTRICTED, ClvJob.CUSTOMER_VALUE)).as("nothing written").isFalse();
   }
 
   @Test
@@ -70,7 +70,7 @@ class ClvJobNotIdentifiedTest {
     assertThat(r.skippedBecause()).as("reason").contains("none of the 12 customers made a repeat purchase");
     assertThat(r.customers()).isZero();
     for (String t : List.of(ClvJob.CUSTOMER_VALUE, ClvJob.MODEL, ClvJob.BY_CHANNEL)) {
-      assertThat(warehouse.exists(ClvJob.GOLD, t)).as("gold." + t + " not written").isFalse();
+      assertThat(warehouse.exists(ClvJob.schemaOf(t), t)).as(ClvJob.schemaOf(t) + "." + t + " not written").isFalse();
     }
   }
 

@@ -121,7 +121,7 @@ class PipelineEndToEndTest {
     }
   }
 
-  /** Snapshot tables keyed by run_date (gold.customer_value, ...): a backfill computes only its last date. */
+  /** Snapshot tables keyed by run_date (restricted.customer_value, ...): a backfill computes only its last date. */
   private static Dataset<Row> lastRunDate(Dataset<Row> table) {
     return List.of(table.columns()).contains("run_date")
         ? table.where(org.apache.spark.sql.functions.col("run_date").equalTo(START.plusDays(DAYS - 1))) : table;
