@@ -1,5 +1,6 @@
 package io.touchpoint.cli;
 
+import io.touchpoint.ingest.BronzeTable;
 import io.touchpoint.jobs.clv.ClvJob;
 import io.touchpoint.jobs.config.TouchpointConfig;
 import io.touchpoint.jobs.pipeline.Pipeline;
@@ -12,16 +13,19 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Base of the Spark job commands: resolve config once, start Spark, run stages, print the summary. */
-abstract class JobCommand implements Callable<Integer> {
+abstract class JobCommand implements Callable<Integer>, Plannable {
   @Mixin WarehouseOptions warehouseOptions;
   @Spec CommandSpec spec;
 
@@ -38,23 +42,58 @@ abstract class JobCommand implements Callable<Integer> {
     return ClvJob.Options.PIPELINE;
   }
 
+  /** The sources the ingest stage lands; only the {@code ingest} command narrows them. */
+  Set<String> sources() {
+    return Set.copyOf(BronzeTable.sources());
+  }
+
+  /** Checks the command's own options the way the run would (dry runs call it too). */
+  void validate() {
+    clvOptions();
+  }
+
   @Override
   public Integer call() {
     List<LocalDate> dates = dates();
+    Set<String> sources = sources();
     TouchpointConfig config = warehouseOptions.resolve(demoKeyAllowed());
-    return runPipeline(config, dates, stages(), clvOptions(), spec.name(), spec.commandLine().getOut());
+    return runPipeline(config, dates, stages(), clvOptions(), sources, spec.name(), spec.commandLine().getOut());
+  }
+
+  @Override
+  public Plan plan() {
+    List<LocalDate> dates = dates();
+    validate();
+    Set<String> sources = sources();
+    TouchpointConfig config = warehouseOptions.resolve(true);
+    List<String> writes = new ArrayList<>();
+    EnumSet.copyOf(stages()).forEach(s -> writes.addAll(StageTables.writes(s, sources)));
+    Plan.Builder plan = Plan.of(spec.qualifiedName(" ").replaceFirst("^touchpoint ", ""))
+        .fact("dates", dates.get(0) + (dates.size() > 1 ? ".." + dates.get(dates.size() - 1) : "")
+            + " (" + dates.size() + " day" + (dates.size() > 1 ? "s" : "") + ")")
+        .fact("stages", stages().stream().sorted().map(Stage::label).collect(Collectors.joining(", ")));
+    if (stages().contains(Stage.INGEST)) {
+      plan.fact("sources", BronzeTable.sources().stream().filter(sources::contains).collect(Collectors.joining(",")));
+      plan.fact("exports", config.exports());
+    }
+    plan.fact("warehouse", config.warehouse()).fact("writes", String.join(", ", writes));
+    if (!demoKeyAllowed() && config.pii().isDemoKey()) {
+      plan.fact("note", "no HMAC key is configured here; the real run needs TOUCHPOINT_HMAC_KEY or"
+          + " TOUCHPOINT_HMAC_KEY_FILE where it runs (else exit 5)");
+    }
+    return plan.build();
   }
 
   static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, String command, PrintWriter out) {
-    return runPipeline(config, dates, stages, ClvJob.Options.PIPELINE, command, out);
+    return runPipeline(config, dates, stages, ClvJob.Options.PIPELINE, Set.copyOf(BronzeTable.sources()), command, out);
   }
 
   static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, ClvJob.Options clv,
-      String command, PrintWriter out) {
+      Set<String> sources, String command, PrintWriter out) {
     Instant t0 = Instant.now();
     SparkSession spark = Sessions.create(config, "touchpoint " + command);
     Warehouse warehouse = new Warehouse(spark, config.warehouse());
-    Pipeline.Outcome outcome = new Pipeline(warehouse, config, clv).run(dates, stages, RunIds.next(command, t0));
+    Pipeline.Outcome outcome = new Pipeline(warehouse, config, clv, sources).run(dates, stages, RunIds.next(command, t0));
     RunSummary.of(warehouse, outcome).print(out, outcome, Duration.between(t0, Instant.now()));
     return 0;
   }

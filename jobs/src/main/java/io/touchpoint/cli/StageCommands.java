@@ -4,6 +4,7 @@ import io.touchpoint.jobs.clv.ClvJob;
 import io.touchpoint.errors.Errors;
 import io.touchpoint.clv.ClvSettings;
 import io.touchpoint.attribution.AttributionJourneys;
+import io.touchpoint.ingest.BronzeTable;
 import io.touchpoint.attribution.HeuristicAttribution;
 import io.touchpoint.jobs.attribution.AttributionJob;
 import io.touchpoint.jobs.attribution.AttributionModel;
@@ -50,8 +51,37 @@ final class StageCommands {
   @Command(name = "ingest", mixinStandardHelpOptions = true,
       description = "Land the channel exports of a date (or range) in bronze.<source>__<entity> Delta tables; bad rows go to ops.rejects.")
   static final class Ingest extends SingleStage {
+    @Option(names = "--sources", split = ",", paramLabel = "SOURCE",
+        description = "Only these sources, comma-separated (default: all of ${COMPLETION-CANDIDATES}). The Airflow DAG"
+            + " ingests each source in its own task.",
+        completionCandidates = SourceNames.class)
+    List<String> sourceNames;
+
     Ingest() {
       super(Stage.INGEST);
+    }
+
+    @Override
+    Set<String> sources() {
+      if (sourceNames == null) {
+        return super.sources();
+      }
+      List<String> known = BronzeTable.sources();
+      List<String> unknown = sourceNames.stream().filter(s -> !known.contains(s)).toList();
+      if (!unknown.isEmpty() || sourceNames.isEmpty()) {
+        throw Errors.usage("ingest --sources " + String.join(",", sourceNames),
+            unknown.isEmpty() ? "no source was named" : "unknown source(s) " + unknown,
+            "Choose from " + String.join(",", known));
+      }
+      return Set.copyOf(sourceNames);
+    }
+  }
+
+  /** The source names of the export contracts, for {@code --sources} help. */
+  static final class SourceNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return BronzeTable.sources().iterator();
     }
   }
 
@@ -113,6 +143,11 @@ final class StageCommands {
     @Override
     Set<Stage> stages() {
       return EnumSet.of(Stage.ATTRIBUTION);
+    }
+
+    @Override
+    void validate() {
+      options();
     }
 
     AttributionJob.Options options() {

@@ -9,7 +9,7 @@ import java.util.Collection;
  *
  * <p>Exit codes (also listed in README "Exit codes"): 0 ok, 1 internal error, 2 usage,
  * 3 input data problem, 4 data-quality gate failed, 5 configuration problem,
- * 6 critical alert fired, 7 run lock held.
+ * 6 critical alert fired, 7 run lock held, 8 an Airflow run failed (or Airflow kept failing).
  */
 public final class Errors {
   public static final int EXIT_OK = 0;
@@ -20,6 +20,7 @@ public final class Errors {
   public static final int EXIT_CONFIG = 5;
   public static final int EXIT_CRITICAL_ALERT = 6;
   public static final int EXIT_LOCKED = 7;
+  public static final int EXIT_AIRFLOW = 8;
 
   private Errors() {}
 
@@ -120,6 +121,60 @@ public final class Errors {
     return input("read the paths file " + source, "its header has no column '" + column + "' (columns: "
         + header + ")", "Name the column with --path-column, --conversions-column, --value-column or"
         + " --null-column, or fix the header");
+  }
+
+  // --- Airflow (touchpoint airflow, publish) ---
+
+  public static TouchpointException airflowNotConfigured(String action, String missing) {
+    return config(action, missing + " is not set",
+        "Set TOUCHPOINT_AIRFLOW_URL (e.g. http://airflow:8080) and either TOUCHPOINT_AIRFLOW_USER with"
+            + " TOUCHPOINT_AIRFLOW_PASSWORD, or TOUCHPOINT_AIRFLOW_TOKEN_FILE (or airflow.* in the config file);"
+            + " credentials are never taken from the command line");
+  }
+
+  public static TouchpointException airflowUnreachable(String action, String url, String reason) {
+    return config(action, "Airflow at " + url + " did not answer (" + reason + ")",
+        "Check TOUCHPOINT_AIRFLOW_URL and that the Airflow API server is running");
+  }
+
+  public static TouchpointException airflowUnauthorized(String action, String url, String detail) {
+    return config(action, "Airflow at " + url + " refused the credentials (401" + detail + ")",
+        "Check TOUCHPOINT_AIRFLOW_USER / TOUCHPOINT_AIRFLOW_PASSWORD, or put a fresh token in TOUCHPOINT_AIRFLOW_TOKEN_FILE");
+  }
+
+  public static TouchpointException airflowForbidden(String action, String detail) {
+    return config(action, "the Airflow user may not do this (403" + detail + ")",
+        "Ask an Airflow admin to grant the user the DAG run / asset permissions (e.g. the Op role)");
+  }
+
+  public static TouchpointException airflowNotFound(String action, String what, String detail) {
+    return usage(action, "Airflow has no " + what + " (404" + detail + ")",
+        "Check the id; a DAG must be deployed from airflow-dags/ and parsed (`airflow dags list`) first");
+  }
+
+  public static TouchpointException airflowConflict(String action, String what, String detail) {
+    return usage(action, what + " already exists (409" + detail + ")",
+        "Pass another --run-id, or rerun the existing run with `touchpoint airflow clear`");
+  }
+
+  public static TouchpointException airflowRejected(String action, int status, String detail) {
+    return usage(action, "Airflow rejected the request (" + status + detail + ")", "Correct the arguments named in the reply");
+  }
+
+  public static TouchpointException airflowFailing(String action, int attempts, String last) {
+    return new TouchpointException(EXIT_AIRFLOW, format(action, "Airflow still answered " + last + " after " + attempts
+        + " attempts", "Check the Airflow API server's health and logs, then retry"), null);
+  }
+
+  public static TouchpointException airflowRunFailed(String dagId, String runId, String state, String url) {
+    return new TouchpointException(EXIT_AIRFLOW, format("complete run " + runId + " of DAG " + dagId,
+        "the run ended " + state, "Open " + url + " to see which task failed and its log, fix the cause and rerun it"
+            + " with `touchpoint airflow clear --dag " + dagId + " --run-id " + runId + "`"), null);
+  }
+
+  public static TouchpointException airflowWaitTimedOut(String dagId, String runId, String state, String waited) {
+    return new TouchpointException(EXIT_AIRFLOW, format("wait for run " + runId + " of DAG " + dagId,
+        "it is still " + state + " after " + waited, "Wait again with a longer --timeout, or check the run in Airflow"), null);
   }
 
   public static String format(String action, String reason, String fix) {

@@ -224,7 +224,8 @@ public final class IngestJob {
       rejects = rejects == null ? r : rejects.unionByName(r);
       scopes.add("(" + l.scope() + ")");
     }
-    writer.replaceWhere(rejects, OPS, REJECTS_TABLE, String.join(" OR ", scopes), List.of());
+    Dataset<Row> allRejects = rejects;
+    sharedOpsWrite(REJECTS_TABLE, () -> writer.replaceWhere(allRejects, OPS, REJECTS_TABLE, String.join(" OR ", scopes), List.of()));
     for (Landed l : landed) {
       if (!l.passes() || (l.accepted() == 0 && !warehouse.exists("bronze", l.table().tableName()))) {
         continue;
@@ -249,7 +250,49 @@ public final class IngestJob {
             info[1] == null || info[1].isEmpty() ? null : info[1], l.passes() ? "ingested" : "failed_gate", startedAt));
       }
     }
-    writer.append(spark.createDataFrame(logRows, LOG_SCHEMA), OPS, LOG_TABLE);
+    Dataset<Row> log = spark.createDataFrame(logRows, LOG_SCHEMA);
+    sharedOpsWrite(LOG_TABLE, () -> writer.append(log, OPS, LOG_TABLE));
+  }
+
+  static final int OPS_WRITE_ATTEMPTS = 5;
+
+  /**
+   * Per-source runs of one date (the Airflow DAG's parallel ingest tasks) share ops.rejects and
+   * ops.ingestion_log. Their scopes are disjoint (a run replaces only its own files' rejects, the log
+   * is appended), but Delta cannot prove that on these unpartitioned tables and refuses the later of
+   * two concurrent commits (ConcurrentAppendException; ProtocolChangedException when both create the
+   * table). Committing again on the new snapshot is then correct, so these two writes retry.
+   */
+  private static void sharedOpsWrite(String table, Runnable write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write.run();
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= OPS_WRITE_ATTEMPTS || !concurrentCommit(e)) {
+          throw e;
+        }
+        long waitMs = 400L * (1L << (attempt - 1)) + java.util.concurrent.ThreadLocalRandom.current().nextLong(400);
+        LOG.warn("{}.{}: a concurrent ingest committed first ({}); committing again in {} ms (attempt {} of {})",
+            OPS, table, e.getClass().getSimpleName(), waitMs, attempt + 1, OPS_WRITE_ATTEMPTS);
+        try {
+          Thread.sleep(waitMs);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Delta's optimistic-concurrency conflicts all extend {@link java.util.ConcurrentModificationException}. */
+  private static boolean concurrentCommit(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.util.ConcurrentModificationException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The {@code file|checksum} pairs already landed successfully. */

@@ -35,6 +35,7 @@ public final class Pipeline {
   private final Warehouse warehouse;
   private final TouchpointConfig config;
   private final ClvJob.Options clv;
+  private final Set<String> sources;
 
   public Pipeline(Warehouse warehouse, TouchpointConfig config) {
     this(warehouse, config, ClvJob.Options.PIPELINE);
@@ -42,9 +43,15 @@ public final class Pipeline {
 
   /** With the CLV stage's settings and not-identified policy (the {@code clv} command's options). */
   public Pipeline(Warehouse warehouse, TouchpointConfig config, ClvJob.Options clv) {
+    this(warehouse, config, clv, Set.copyOf(BronzeTable.sources()));
+  }
+
+  /** With the sources the ingest stage lands (the Airflow DAG ingests each source in its own task). */
+  public Pipeline(Warehouse warehouse, TouchpointConfig config, ClvJob.Options clv, Set<String> sources) {
     this.warehouse = warehouse;
     this.config = config;
     this.clv = clv;
+    this.sources = Set.copyOf(sources);
   }
 
   public static List<LocalDate> range(LocalDate from, LocalDate to) {
@@ -61,7 +68,7 @@ public final class Pipeline {
       LOG.info("[{}] stage {} started for {} ({} day(s))", runId, stage.label(), span, dates.size());
       switch (stage) {
         case INGEST -> ingest = new IngestJob(warehouse, config, runId, started)
-            .run(dates, Set.copyOf(BronzeTable.sources()));
+            .run(dates, sources);
         case IDENTITY -> new IdentityJob(warehouse, runId).run(dates);
         case SILVER -> new SilverJob(warehouse, runId).run(dates);
         case ATTRIBUTION -> new AttributionJob(warehouse, runId).run(AttributionJob.Options.defaults(dates.get(dates.size() - 1)));

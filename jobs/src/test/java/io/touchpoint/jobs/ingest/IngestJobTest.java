@@ -105,6 +105,96 @@ class IngestJobTest {
     assertThat(w.read("bronze", "pos__tickets").where("_export_date = DATE'2026-01-05'").count()).isEqualTo(100);
   }
 
+  /**
+   * The nightly DAG ingests each source in its own task ({@code ingest --sources pos}). One source's
+   * run must leave the other sources' rows in the shared ops tables alone: ops.rejects is replaced
+   * only for the files the run reads, ops.ingestion_log is appended. D1: pos 100 good tickets + 2
+   * bad (twoDays), crm members 1 good + 1 with an unparseable registration time. Ingest pos, then
+   * crm, then pos again with the 2 bad lines corrected: rejects per table go (2, -), (2, 1), (0, 1);
+   * the log gains 1 + 2 + 1 file rows (pos: tickets.csv; crm: members.csv, bindings.csv).
+   */
+  @Test
+  void perSourceRunsOfOneDateLeaveEachOthersOpsRowsAlone() {
+    TinyExports x = twoDays();
+    x.write("crm", D1, "members.csv", TinyExports.MEMBERS_HEADER
+        + "\nM2,13800000003,,2025-03-01 10:00:00+08:00,S001,store,regular,2026-01-05 10:00:00+08:00"
+        + "\nM3,13800000004,,yesterday,S001,store,regular,2026-01-05 10:00:00+08:00\n", StandardCharsets.UTF_8);
+    // Tiny files: a low share only warns below 500 rows read, as in production.
+    TouchpointConfig gate = config().withGate(0.98, 500);
+    Warehouse w = warehouse();
+    new IngestJob(w, gate, "pos-1", Instant.parse("2026-01-06T01:00:00Z")).run(List.of(D1), Set.of("pos"));
+    assertThat(rejectsPerTable(w)).containsExactly(Map.entry("pos__tickets", 2L));
+
+    new IngestJob(w, gate, "crm-1", Instant.parse("2026-01-06T01:05:00Z")).run(List.of(D1), Set.of("crm"));
+    assertThat(rejectsPerTable(w)).containsExactly(Map.entry("crm__members", 1L), Map.entry("pos__tickets", 2L));
+    assertThat(w.read("bronze", "pos__tickets").count()).isEqualTo(100);
+    assertThat(w.read("bronze", "crm__members").count()).isEqualTo(1);
+
+    x.write("pos", D1, "tickets.csv", posDay1(false), StandardCharsets.UTF_8);
+    new IngestJob(w, gate, "pos-2", Instant.parse("2026-01-06T01:10:00Z")).run(List.of(D1), Set.of("pos"));
+    assertThat(rejectsPerTable(w)).as("the corrected pos file replaced only its own rejects")
+        .containsExactly(Map.entry("crm__members", 1L));
+    assertThat(w.read("bronze", "pos__tickets").count()).isEqualTo(100);
+    assertThat(w.read("bronze", "crm__members").count()).isEqualTo(1);
+    assertThat(w.read("ops", "ingestion_log").groupBy("run_id").count().collectAsList())
+        .extracting(r -> r.getString(0) + "=" + r.getLong(1)).containsExactlyInAnyOrder("pos-1=1", "crm-1=2", "pos-2=1");
+  }
+
+  /**
+   * The DAG's ingest tasks may run at the same time. Two concurrent per-source runs used to lose a
+   * commit on the shared ops tables (measured: ProtocolChangedException when both created
+   * ops.rejects, ConcurrentAppendException once it existed); the ops writes now commit again on the
+   * new snapshot. Two rounds (fresh warehouse, then existing tables), pos and crm at once: both
+   * runs succeed, and ops.rejects holds each source's rejects of both days: pos 2 + 2, crm 1 + 1.
+   * (Whether the commits overlap depends on timing; when they do not, the test still checks the
+   * result.)
+   */
+  @Test
+  void concurrentPerSourceRunsBothCommitTheirOpsRows() throws Exception {
+    TinyExports x = twoDays();
+    for (LocalDate d : List.of(D1, D2)) {
+      x.write("pos", d, "tickets.csv", posDay1(true), StandardCharsets.UTF_8);
+      x.write("crm", d, "members.csv", TinyExports.MEMBERS_HEADER
+          + "\nM2,13800000003,,2025-03-01 10:00:00+08:00,S001,store,regular,2026-01-05 10:00:00+08:00"
+          + "\nM3,13800000004,,yesterday,S001,store,regular,2026-01-05 10:00:00+08:00\n", StandardCharsets.UTF_8);
+    }
+    TouchpointConfig gate = config().withGate(0.98, 500);
+    Warehouse w = warehouse();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (LocalDate d : List.of(D1, D2)) {
+        var pos = pool.submit(() -> new IngestJob(w, gate, "pos-" + d, Instant.now()).run(List.of(d), Set.of("pos")));
+        var crm = pool.submit(() -> new IngestJob(w, gate, "crm-" + d, Instant.now()).run(List.of(d), Set.of("crm")));
+        assertThat(pos.get().rowsRejected()).as("pos " + d).isEqualTo(2);
+        assertThat(crm.get().rowsRejected()).as("crm " + d).isEqualTo(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(rejectsPerTable(w)).containsExactly(Map.entry("crm__members", 2L), Map.entry("pos__tickets", 4L));
+    assertThat(w.read("ops", "ingestion_log").count()).as("pos 1 + crm 2 files per day").isEqualTo(6);
+  }
+
+  /** D1's pos file of {@link #twoDays()}: 100 good tickets, with or without its 2 bad lines. */
+  static String posDay1(boolean withBadLines) {
+    StringBuilder d1 = new StringBuilder(TinyExports.POS_HEADER).append('\n');
+    for (int i = 0; i < 100; i++) {
+      d1.append("T").append(i).append(",S001,1,2026-01-05 12:00:00+08:00,M").append(i).append(",1380000")
+          .append(String.format("%04d", i)).append(",10.00,1,cash,\n");
+    }
+    if (withBadLines) {
+      d1.append("TX,S001,1,2026-01-05 12:00:00+08:00,,,ten,1,cash,\n");
+      d1.append("TY,S001,1,\"2026-01-05 12:00:00+08:00,,,10,1,cash,\n");
+    }
+    return d1.toString();
+  }
+
+  static Map<String, Long> rejectsPerTable(Warehouse w) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    w.read("ops", "rejects").groupBy("table_name").count().collectAsList().forEach(r -> out.put(r.getString(0), r.getLong(1)));
+    return out;
+  }
+
   @Test
   void aMissingSourceFolderIsAClearError() {
     new TinyExports(tmp.resolve("exports")).day(D1);

@@ -1,0 +1,46 @@
+package io.touchpoint.cli;
+
+import io.touchpoint.ingest.BronzeTable;
+import io.touchpoint.jobs.attribution.AttributionJob;
+import io.touchpoint.jobs.clv.ClvJob;
+import io.touchpoint.jobs.identity.IdentityJob;
+import io.touchpoint.jobs.ingest.IngestJob;
+import io.touchpoint.jobs.pipeline.Stage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The tables each stage writes, for dry-run plans (the jobs' own name constants where they have them). */
+final class StageTables {
+  private StageTables() {}
+
+  static List<String> writes(Stage stage, Set<String> sources) {
+    List<String> out = new ArrayList<>();
+    switch (stage) {
+      case INGEST -> {
+        for (BronzeTable t : BronzeTable.values()) {
+          if (sources.contains(t.source())) {
+            out.add("bronze." + t.tableName());
+          }
+        }
+        out.add(IngestJob.OPS + "." + IngestJob.REJECTS_TABLE);
+        out.add(IngestJob.OPS + "." + IngestJob.LOG_TABLE);
+      }
+      case IDENTITY -> {
+        out.add("silver." + IdentityJob.MAP);
+        out.add("silver." + IdentityJob.MERGES);
+      }
+      case SILVER -> List.of("orders", "unmatched_refunds", "touchpoints", "ad_spend", "customers", "identification_rate")
+          .forEach(t -> out.add("silver." + t));
+      case ATTRIBUTION -> List.of(AttributionJob.BY_CHANNEL, AttributionJob.PATHS, AttributionJob.TRANSITIONS)
+          .forEach(t -> out.add(AttributionJob.SCHEMA + "." + t));
+      case CLV -> {
+        out.add(ClvJob.RESTRICTED + "." + ClvJob.CUSTOMER_VALUE);
+        out.add(ClvJob.GOLD + "." + ClvJob.MODEL);
+        out.add(ClvJob.GOLD + "." + ClvJob.BY_CHANNEL);
+      }
+      default -> out.add("(the tables of stage " + stage.label() + ")");
+    }
+    return out;
+  }
+}
