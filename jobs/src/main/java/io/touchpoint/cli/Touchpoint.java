@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
         StageCommands.Silver.class,
         StageCommands.Attribution.class,
         StageCommands.Clv.class,
+        PublishCommand.class,
+        AirflowCommand.class,
         io.touchpoint.jobs.generate.GenerateCommand.class,
         io.touchpoint.jobs.clv.ClvFitCommand.class,
         io.touchpoint.jobs.attribution.AttributionPathsCommand.class,

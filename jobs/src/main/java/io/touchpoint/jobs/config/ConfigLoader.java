@@ -64,6 +64,46 @@ public final class ConfigLoader {
         Map.copyOf(encodings), partitions, ParseContext.SHANGHAI);
   }
 
+  /**
+   * Where Airflow is and how to log in, for {@code touchpoint airflow} and {@code publish}: environment
+   * over config file, never the command line. {@code TOUCHPOINT_AIRFLOW_URL} / {@code airflow.url};
+   * then {@code TOUCHPOINT_AIRFLOW_TOKEN_FILE} / {@code airflow.token-file} (a JWT), else
+   * {@code TOUCHPOINT_AIRFLOW_USER} / {@code airflow.user} with {@code TOUCHPOINT_AIRFLOW_PASSWORD}
+   * (environment only, so no password sits in a file of settings).
+   *
+   * @return null when no URL is configured and {@code required} is false
+   */
+  public io.touchpoint.airflow.AirflowSettings airflow(Path configFile, String action, boolean required) {
+    Properties file = readFile(configFile);
+    String url = pick(Map.of(), "airflow.url", "TOUCHPOINT_AIRFLOW_URL", file, null);
+    if (url == null || url.isBlank()) {
+      if (!required) {
+        return null;
+      }
+      throw Errors.airflowNotConfigured(action, "TOUCHPOINT_AIRFLOW_URL (or airflow.url)");
+    }
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(url.trim());
+    } catch (java.net.URISyntaxException e) {
+      throw Errors.config("use the Airflow URL " + url, "it is not a URL", "Set TOUCHPOINT_AIRFLOW_URL to e.g. http://airflow:8080");
+    }
+    if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
+      throw Errors.config("use the Airflow URL " + url, "it is not an http(s) URL with a host",
+          "Set TOUCHPOINT_AIRFLOW_URL to e.g. http://airflow:8080");
+    }
+    String tokenFile = pick(Map.of(), "airflow.token-file", "TOUCHPOINT_AIRFLOW_TOKEN_FILE", file, null);
+    if (tokenFile != null && !tokenFile.isBlank()) {
+      return io.touchpoint.airflow.AirflowSettings.withTokenFile(uri, Path.of(tokenFile));
+    }
+    String user = pick(Map.of(), "airflow.user", "TOUCHPOINT_AIRFLOW_USER", file, null);
+    String password = env.get("TOUCHPOINT_AIRFLOW_PASSWORD");
+    if (user == null || user.isBlank() || password == null || password.isEmpty()) {
+      throw Errors.airflowNotConfigured(action, "TOUCHPOINT_AIRFLOW_TOKEN_FILE, or TOUCHPOINT_AIRFLOW_USER with TOUCHPOINT_AIRFLOW_PASSWORD,");
+    }
+    return io.touchpoint.airflow.AirflowSettings.withPassword(uri, user, password);
+  }
+
   private Pii pii(Properties file, boolean demoKeyAllowed) {
     String key = env.get("TOUCHPOINT_HMAC_KEY");
     String keyFile = env.getOrDefault("TOUCHPOINT_HMAC_KEY_FILE", file.getProperty("pii.hmac-key-file"));
