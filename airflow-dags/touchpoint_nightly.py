@@ -6,9 +6,10 @@ Graph: ingest_<source> (six, in parallel) >> identity >> silver >> [attribution,
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from airflow.sdk import DAG, Asset
+from airflow.timetables.interval import CronDataIntervalTimetable
 
 import touchpoint_common as tp
 from touchpoint_operator import stage
@@ -19,7 +20,11 @@ with DAG(
     dag_id=tp.DAG_NIGHTLY,
     description="Touchpoint nightly: ingest each source, resolve identities, build silver, attribution and CLV, marts, alerts, publish",
     doc_md=__doc__,
-    schedule="0 3 * * *",  # exports of day D are complete by 03:00 (Asia/Shanghai) the day after
+    # One run per UTC day D: its data interval is [D, D+1) and its logical date D 00:00 UTC, so
+    # {{ ds }} is the export date D (Airflow 3's default cron timetable would name the run after its
+    # trigger time, D+1). It starts at 00:00 UTC = 08:00 Asia/Shanghai, after D's exports (complete
+    # by 03:00 local) have landed.
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
     start_date=datetime(2026, 1, 1),
     catchup=True,
     max_active_runs=1,
