@@ -33,7 +33,49 @@ class CliTest {
     Run r = run("--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("demo", "generate", "nightly", "backfill", "ingest", "identity", "silver",
-        "attribution", "clv", "attribution-paths", "clv-fit");
+        "attribution", "clv", "attribution-paths", "clv-fit", "publish", "airflow");
+  }
+
+  @Test
+  void aDryRunPrintsThePlanOfOneSourcesIngestAndStartsNothing() {
+    Run r = run("ingest", "--run-date", "2026-03-31", "--sources", "pos,crm", "--warehouse", "/lake/wh", "--dry-run");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("dry run: touchpoint ingest (validated; nothing was started)", "dates:     2026-03-31 (1 day)",
+        "sources:   pos,crm", "warehouse: /lake/wh",
+        "writes:    bronze.pos__tickets, bronze.crm__members, bronze.crm__bindings, ops.rejects, ops.ingestion_log");
+  }
+
+  @Test
+  void aDryRunOfARangeListsEveryStageAndTheGoldTables() {
+    Run r = run("--dry-run", "backfill", "--from", "2026-03-01", "--to", "2026-03-31");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("dates:     2026-03-01..2026-03-31 (31 days)", "stages:    ingest, identity, silver, attribution, clv",
+        "gold.attribution_by_channel", "restricted.customer_value", "gold.ltv_by_acquisition_channel");
+  }
+
+  @Test
+  void aDryRunValidatesLikeTheRun() {
+    Run r = run("--dry-run", "attribution", "--run-date", "2026-03-31", "--models", "markov,lastclick");
+    assertThat(r.code()).isEqualTo(Errors.EXIT_USAGE);
+    assertThat(r.err()).contains("unknown attribution model(s)").contains("lastclick");
+    Run backwards = run("--dry-run", "silver", "--from", "2026-03-05", "--to", "2026-03-01");
+    assertThat(backwards.code()).isEqualTo(Errors.EXIT_USAGE);
+    assertThat(backwards.err()).contains("--to is before --from");
+  }
+
+  @Test
+  void anUnknownSourceIsAUsageErrorListingTheValidOnes() {
+    Run r = run("ingest", "--run-date", "2026-03-31", "--sources", "pos,tmall");
+    assertThat(r.code()).isEqualTo(Errors.EXIT_USAGE);
+    assertThat(r.err()).contains("Cannot ingest --sources pos,tmall: unknown source(s) [tmall]."
+        + " Choose from pos,webshop,marketplace,touchpoints,ad_spend,crm.");
+  }
+
+  @Test
+  void publishNeedsARunDateToPostAssetEvents() {
+    Run r = run("--dry-run", "publish", "--asset-events", "post");
+    assertThat(r.code()).isEqualTo(Errors.EXIT_USAGE);
+    assertThat(r.err()).contains("asset events announce a run date's tables").contains("--run-date");
   }
 
   @Test
