@@ -34,9 +34,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * D 00:00 UTC, which is how the nightly DAG's timetable names the run of export date D.
  */
 @Command(name = "airflow", mixinStandardHelpOptions = true,
-    description = {"Trigger, follow, backfill and clear runs of the Touchpoint DAGs through Airflow's REST API.",
-        "Airflow is found through TOUCHPOINT_AIRFLOW_URL and TOUCHPOINT_AIRFLOW_USER + TOUCHPOINT_AIRFLOW_PASSWORD",
-        "or TOUCHPOINT_AIRFLOW_TOKEN_FILE (or airflow.url / airflow.user / airflow.token-file in the config file)."},
+    description = "Trigger, follow, backfill and clear runs of the Touchpoint DAGs through Airflow's REST API."
+        + " Airflow is found through TOUCHPOINT_AIRFLOW_URL and TOUCHPOINT_AIRFLOW_USER + TOUCHPOINT_AIRFLOW_PASSWORD"
+        + " or TOUCHPOINT_AIRFLOW_TOKEN_FILE (or airflow.url / airflow.user / airflow.token-file in the config file);"
+        + " never from the command line.",
     subcommands = {AirflowCommand.Trigger.class, AirflowCommand.Status.class, AirflowCommand.Wait.class,
         AirflowCommand.Backfill.class, AirflowCommand.Clear.class})
 public final class AirflowCommand implements Runnable {

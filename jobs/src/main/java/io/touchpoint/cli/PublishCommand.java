@@ -35,8 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * unset), e.g. after a manual {@code touchpoint nightly}.
  */
 @Command(name = "publish", mixinStandardHelpOptions = true,
-    description = {"Register the warehouse tables by name and announce the gold tables a run date updated as Airflow",
-        "asset events (touchpoint://gold/<table>). Outside Airflow, events are posted when TOUCHPOINT_AIRFLOW_URL is set."})
+    description = "Register the warehouse tables by name and announce the gold tables a run date updated as Airflow"
+        + " asset events (touchpoint://gold/<table>). Outside Airflow, events are posted when TOUCHPOINT_AIRFLOW_URL is set.")
 public final class PublishCommand implements Callable<Integer>, Plannable {
   public static final String ASSET_PREFIX = "touchpoint://gold/";
   static Map<String, String> environment = System.getenv();

@@ -95,10 +95,10 @@ public final class Touchpoint implements Runnable {
       t = t.getCause();
     }
     if (t instanceof TouchpointException te) {
-      cl.getErr().println("touchpoint " + cl.getCommandName() + ": " + te.getMessage());
+      cl.getErr().println(cl.getCommandSpec().qualifiedName(" ") + ": " + te.getMessage());
       return te.exitCode();
     }
-    cl.getErr().println("touchpoint " + cl.getCommandName() + ": internal error: " + e);
+    cl.getErr().println(cl.getCommandSpec().qualifiedName(" ") + ": internal error: " + e);
     e.printStackTrace(cl.getErr());
     return Errors.EXIT_INTERNAL;
   }
