@@ -36,7 +36,7 @@ with DAG(
         "models": Param("markov,first,last,linear,time_decay,position,experience_split", type="string",
                         description="Attribution models, comma-separated"),
         "bootstrap": Param(200, type="integer", minimum=0, description="Bootstrap replicates (0 for none)"),
-        "output_schema": Param("sandbox_analyst", type="string", pattern="^sandbox_[a-z0-9_]+$",
+        "output_schema": Param("sandbox_analyst", type="string", pattern="^sandbox_[a-z][a-z0-9_]{0,39}$",
                                description="Where the results go: sandbox_<name>"),
     },
     render_template_as_native_obj=False,

@@ -129,7 +129,7 @@ def test_adhoc_is_manual_with_validated_params_and_a_sandbox_schema():
     assert kw["schedule"] is None and kw["catchup"] is False
     params = {k.value: ast.unparse(v) for k, v in zip(kw["params"].keys, kw["params"].values)}
     assert set(params) == {"from_date", "to_date", "lookback_days", "order", "models", "bootstrap", "output_schema"}
-    assert "pattern='^sandbox_[a-z0-9_]+$'" in params["output_schema"]
+    assert "pattern='^sandbox_[a-z][a-z0-9_]{0,39}$'" in params["output_schema"]
     assert sorted(ADHOC.tasks) == ["attribution", "clv"] and not ADHOC.edges
 
 
