@@ -1,18 +1,22 @@
 package io.touchpoint.cli;
 
+import io.touchpoint.errors.Errors;
 import io.touchpoint.jobs.clv.ClvJob;
 import io.touchpoint.jobs.config.TouchpointConfig;
 import io.touchpoint.jobs.pipeline.Pipeline;
 import io.touchpoint.jobs.pipeline.RunIds;
 import io.touchpoint.jobs.pipeline.RunSummary;
 import io.touchpoint.jobs.pipeline.Stage;
+import io.touchpoint.jobs.spark.Sandbox;
 import io.touchpoint.jobs.spark.Sessions;
 import io.touchpoint.jobs.spark.Warehouse;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -38,22 +42,39 @@ abstract class JobCommand implements Callable<Integer> {
     return ClvJob.Options.PIPELINE;
   }
 
+  /** The stages that write the incremental state (bronze, silver): never run into a sandbox. */
+  static final Set<Stage> STATE_STAGES = EnumSet.of(Stage.INGEST, Stage.IDENTITY, Stage.SILVER);
+
   @Override
   public Integer call() {
     List<LocalDate> dates = dates();
+    Optional<Sandbox> sandbox = sandbox(stages());
     TouchpointConfig config = warehouseOptions.resolve(demoKeyAllowed());
-    return runPipeline(config, dates, stages(), clvOptions(), spec.name(), spec.commandLine().getOut());
+    return runPipeline(config, sandbox, dates, stages(), clvOptions(), spec.name(), spec.commandLine().getOut());
+  }
+
+  /** {@code --output-schema}, checked before Spark starts: a valid name, and no stage that writes bronze or silver. */
+  Optional<Sandbox> sandbox(Set<Stage> stages) {
+    Optional<Sandbox> sandbox = warehouseOptions.sandbox();
+    if (sandbox.isPresent() && stages.stream().anyMatch(STATE_STAGES::contains)) {
+      throw Errors.usage("run " + spec.name() + " into " + sandbox.get().schema(),
+          spec.name() + " writes bronze/silver, the incremental state every later run continues from, so it has no"
+              + " sandbox mode",
+          "Run the analysis into the sandbox instead (touchpoint attribution|clv ... --output-schema "
+              + sandbox.get().name() + "), or try the stage on a separate --warehouse");
+    }
+    return sandbox;
   }
 
   static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, String command, PrintWriter out) {
-    return runPipeline(config, dates, stages, ClvJob.Options.PIPELINE, command, out);
+    return runPipeline(config, Optional.empty(), dates, stages, ClvJob.Options.PIPELINE, command, out);
   }
 
-  static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, ClvJob.Options clv,
-      String command, PrintWriter out) {
+  static int runPipeline(TouchpointConfig config, Optional<Sandbox> sandbox, List<LocalDate> dates, Set<Stage> stages,
+      ClvJob.Options clv, String command, PrintWriter out) {
     Instant t0 = Instant.now();
     SparkSession spark = Sessions.create(config, "touchpoint " + command);
-    Warehouse warehouse = new Warehouse(spark, config.warehouse());
+    Warehouse warehouse = new Warehouse(spark, config.warehouse(), sandbox);
     Pipeline.Outcome outcome = new Pipeline(warehouse, config, clv).run(dates, stages, RunIds.next(command, t0));
     RunSummary.of(warehouse, outcome).print(out, outcome, Duration.between(t0, Instant.now()));
     return 0;
