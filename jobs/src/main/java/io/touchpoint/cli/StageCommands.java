@@ -151,7 +151,7 @@ final class StageCommands {
       AttributionJob.Options options = options();
       LocalDate day = options.period().runDate();
       Optional<Sandbox> sandbox = sandbox(stages());
-      TouchpointConfig config = warehouseOptions.resolve(false);
+      TouchpointConfig config = warehouseOptions.resolve(true); // hashes nothing, so it needs no HMAC key
       Instant t0 = Instant.now();
       SparkSession spark = Sessions.create(config, "touchpoint attribution");
       Warehouse warehouse = new Warehouse(spark, config.warehouse(), sandbox);
