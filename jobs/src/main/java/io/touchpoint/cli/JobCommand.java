@@ -1,12 +1,14 @@
 package io.touchpoint.cli;
 
 import io.touchpoint.ingest.BronzeTable;
+import io.touchpoint.errors.Errors;
 import io.touchpoint.jobs.clv.ClvJob;
 import io.touchpoint.jobs.config.TouchpointConfig;
 import io.touchpoint.jobs.pipeline.Pipeline;
 import io.touchpoint.jobs.pipeline.RunIds;
 import io.touchpoint.jobs.pipeline.RunSummary;
 import io.touchpoint.jobs.pipeline.Stage;
+import io.touchpoint.jobs.spark.Sandbox;
 import io.touchpoint.jobs.spark.Sessions;
 import io.touchpoint.jobs.spark.Warehouse;
 import java.io.PrintWriter;
@@ -16,6 +18,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -52,12 +55,16 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
     clvOptions();
   }
 
+  /** The stages that write the incremental state (bronze, silver): never run into a sandbox. */
+  static final Set<Stage> STATE_STAGES = EnumSet.of(Stage.INGEST, Stage.IDENTITY, Stage.SILVER);
+
   @Override
   public Integer call() {
     List<LocalDate> dates = dates();
     Set<String> sources = sources();
+    Optional<Sandbox> sandbox = sandbox(stages());
     TouchpointConfig config = warehouseOptions.resolve(demoKeyAllowed());
-    return runPipeline(config, dates, stages(), clvOptions(), sources, spec.name(), spec.commandLine().getOut());
+    return runPipeline(config, sandbox, dates, stages(), clvOptions(), sources, spec.name(), spec.commandLine().getOut());
   }
 
   @Override
@@ -77,6 +84,7 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
       plan.fact("exports", config.exports());
     }
     plan.fact("warehouse", config.warehouse()).fact("writes", String.join(", ", writes));
+    sandbox(stages()).ifPresent(sb -> plan.fact("output schema", sb.schema() + " (production tables untouched)"));
     if (!demoKeyAllowed() && config.pii().isDemoKey()) {
       plan.fact("note", "no HMAC key is configured here; the real run needs TOUCHPOINT_HMAC_KEY or"
           + " TOUCHPOINT_HMAC_KEY_FILE where it runs (else exit 5)");
@@ -84,15 +92,29 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
     return plan.build();
   }
 
-  static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, String command, PrintWriter out) {
-    return runPipeline(config, dates, stages, ClvJob.Options.PIPELINE, Set.copyOf(BronzeTable.sources()), command, out);
+  /** {@code --output-schema}, checked before Spark starts: a valid name, and no stage that writes bronze or silver. */
+  Optional<Sandbox> sandbox(Set<Stage> stages) {
+    Optional<Sandbox> sandbox = warehouseOptions.sandbox();
+    if (sandbox.isPresent() && stages.stream().anyMatch(STATE_STAGES::contains)) {
+      throw Errors.usage("run " + spec.name() + " into " + sandbox.get().schema(),
+          spec.name() + " writes bronze/silver, the incremental state every later run continues from, so it has no"
+              + " sandbox mode",
+          "Run the analysis into the sandbox instead (touchpoint attribution|clv ... --output-schema "
+              + sandbox.get().name() + "), or try the stage on a separate --warehouse");
+    }
+    return sandbox;
   }
 
-  static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, ClvJob.Options clv,
-      Set<String> sources, String command, PrintWriter out) {
+  static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, String command, PrintWriter out) {
+    return runPipeline(config, Optional.empty(), dates, stages, ClvJob.Options.PIPELINE, Set.copyOf(BronzeTable.sources()),
+        command, out);
+  }
+
+  static int runPipeline(TouchpointConfig config, Optional<Sandbox> sandbox, List<LocalDate> dates, Set<Stage> stages,
+      ClvJob.Options clv, Set<String> sources, String command, PrintWriter out) {
     Instant t0 = Instant.now();
     SparkSession spark = Sessions.create(config, "touchpoint " + command);
-    Warehouse warehouse = new Warehouse(spark, config.warehouse());
+    Warehouse warehouse = new Warehouse(spark, config.warehouse(), sandbox);
     Pipeline.Outcome outcome = new Pipeline(warehouse, config, clv, sources).run(dates, stages, RunIds.next(command, t0));
     RunSummary.of(warehouse, outcome).print(out, outcome, Duration.between(t0, Instant.now()));
     return 0;

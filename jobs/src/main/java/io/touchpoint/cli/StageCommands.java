@@ -11,6 +11,7 @@ import io.touchpoint.jobs.attribution.AttributionModel;
 import io.touchpoint.jobs.config.TouchpointConfig;
 import io.touchpoint.jobs.pipeline.RunIds;
 import io.touchpoint.jobs.pipeline.Stage;
+import io.touchpoint.jobs.spark.Sandbox;
 import io.touchpoint.jobs.spark.Sessions;
 import io.touchpoint.jobs.spark.Warehouse;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,15 +104,22 @@ final class StageCommands {
   }
 
   @Command(name = "attribution", mixinStandardHelpOptions = true,
-      description = {"Attribute the purchase occasions of the window ending at --run-date to marketing channels (Markov",
+      description = {"Attribute the purchase occasions of the window ending at --run-date (or of --from..--to) to marketing channels (Markov",
           "chain solved exactly, heuristics, experience split): gold.attribution_by_channel, gold.attribution_paths,",
           "gold.attribution_transitions. Reads silver.touchpoints and silver.orders (identified customers)."})
   static final class Attribution extends JobCommand {
-    @Option(names = "--run-date", required = true, paramLabel = "YYYY-MM-DD", description = "Last day of the window.")
+    @Option(names = "--run-date", paramLabel = "YYYY-MM-DD", description = "Last day of the window (or give --from and --to).")
     LocalDate runDate;
 
-    @Option(names = "--window-days", defaultValue = "30", description = "Conversions dated in (run date - N, run date] (default ${DEFAULT-VALUE}).")
-    int windowDays;
+    @Option(names = "--from", paramLabel = "YYYY-MM-DD",
+        description = "First day of the conversion period, with --to (instead of --run-date and --window-days).")
+    LocalDate from;
+
+    @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last day of the conversion period: the run date.")
+    LocalDate to;
+
+    @Option(names = "--window-days", description = "Conversions dated in (run date - N, run date] (default 30).")
+    Integer windowDays;
 
     @Option(names = "--lookback-days", defaultValue = "30", description = "Journey lookback in days (default ${DEFAULT-VALUE}).")
     int lookbackDays;
@@ -137,7 +146,7 @@ final class StageCommands {
 
     @Override
     List<LocalDate> dates() {
-      return List.of(runDate);
+      return List.of(period().runDate());
     }
 
     @Override
@@ -150,27 +159,46 @@ final class StageCommands {
       options();
     }
 
+    /** {@code --run-date D [--window-days N]}, or {@code --from D1 --to D2} (run date D2, window D2 - D1 + 1 days). */
+    AttributionJourneys.Period period() {
+      if (runDate != null && from == null && to == null) {
+        return new AttributionJourneys.Period(runDate, windowDays == null ? AttributionJob.Options.DEFAULT_WINDOW_DAYS
+            : windowDays, lookbackDays);
+      }
+      if (runDate == null && from != null && to != null && windowDays == null) {
+        if (to.isBefore(from)) {
+          throw Errors.usage("attribute " + from + ".." + to, "--to is before --from", "Swap the two dates");
+        }
+        return new AttributionJourneys.Period(to, (int) java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1,
+            lookbackDays);
+      }
+      throw Errors.usage("choose the conversion period", "give either --run-date D (with --window-days N, default 30),"
+          + " or both --from D1 and --to D2 without --run-date and --window-days", "e.g. --from 2026-03-01 --to 2026-03-31");
+    }
+
     AttributionJob.Options options() {
-      return new AttributionJob.Options(new AttributionJourneys.Period(runDate, windowDays, lookbackDays), order,
-          AttributionModel.parse(models), bootstrap, seed, 0.95, HeuristicAttribution.DEFAULT_HALF_LIFE.toDays(),
-          experienceDays, storeShare);
+      return new AttributionJob.Options(period(), order, AttributionModel.parse(models), bootstrap, seed, 0.95,
+          HeuristicAttribution.DEFAULT_HALF_LIFE.toDays(), experienceDays, storeShare);
     }
 
     @Override
     public Integer call() {
       AttributionJob.Options options = options();
-      TouchpointConfig config = warehouseOptions.resolve(false);
+      LocalDate day = options.period().runDate();
+      Optional<Sandbox> sandbox = sandbox(stages());
+      TouchpointConfig config = warehouseOptions.resolve(true); // hashes nothing, so it needs no HMAC key
       Instant t0 = Instant.now();
       SparkSession spark = Sessions.create(config, "touchpoint attribution");
-      Warehouse warehouse = new Warehouse(spark, config.warehouse());
+      Warehouse warehouse = new Warehouse(spark, config.warehouse(), sandbox);
       AttributionJob.Result r = new AttributionJob(warehouse, RunIds.next("attribution", t0)).run(options);
       warehouse.register();
+      String gold = AttributionJob.SCHEMA;
       spec.commandLine().getOut().printf(java.util.Locale.ROOT,
           "attribution %s (window %s..%s, order %d): %.0f conversions (%.0f direct), %.0f journeys without conversion,"
-              + " %d distinct paths%nwrote gold.%s, gold.%s%s%nelapsed: %.1f s%n",
-          runDate, options.period().start(), runDate, order, r.conversions(), r.directConversions(), r.nulls(), r.paths(),
-          AttributionJob.BY_CHANNEL, AttributionJob.PATHS,
-          options.models().contains(AttributionModel.MARKOV) ? ", gold." + AttributionJob.TRANSITIONS : "",
+              + " %d distinct paths%nwrote %s, %s%s%nelapsed: %.1f s%n",
+          day, options.period().start(), day, order, r.conversions(), r.directConversions(), r.nulls(), r.paths(),
+          warehouse.outputName(gold, AttributionJob.BY_CHANNEL), warehouse.outputName(gold, AttributionJob.PATHS),
+          options.models().contains(AttributionModel.MARKOV) ? ", " + warehouse.outputName(gold, AttributionJob.TRANSITIONS) : "",
           Duration.between(t0, Instant.now()).toMillis() / 1000.0);
       spec.commandLine().getOut().flush();
       return 0;

@@ -2,9 +2,11 @@ package io.touchpoint.cli;
 
 import io.touchpoint.jobs.config.ConfigLoader;
 import io.touchpoint.jobs.config.TouchpointConfig;
+import io.touchpoint.jobs.spark.Sandbox;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Options shared by every job that reads exports or the warehouse. */
@@ -22,6 +24,17 @@ public final class WarehouseOptions {
 
   @Option(names = "--master", paramLabel = "URL", description = "Spark master when not launched by spark-submit (default local[*]).")
   String master;
+
+  @Option(names = "--output-schema", paramLabel = "NAME",
+      description = {"Analyst sandbox: write this run's tables to sandbox_NAME.<table> (folder <warehouse>/sandbox_NAME)",
+          "and leave every production table untouched; inputs are read from production. The commands that",
+          "write bronze/silver (ingest, identity, silver, nightly, backfill) refuse it."})
+  String outputSchema;
+
+  /** The sandbox of {@code --output-schema}, validated (a usage error for a bad name); empty for production. */
+  public Optional<Sandbox> sandbox() {
+    return outputSchema == null ? Optional.empty() : Optional.of(Sandbox.parse(outputSchema));
+  }
 
   public TouchpointConfig resolve(boolean demoKeyAllowed) {
     Map<String, String> flags = new HashMap<>();

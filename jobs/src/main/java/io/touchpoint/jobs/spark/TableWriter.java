@@ -10,7 +10,8 @@ import org.apache.spark.sql.SaveMode;
 /**
  * The only way jobs write tables: every write is scoped ({@code replaceWhere}, {@code MERGE} on
  * keys, or a whole-table overwrite for small derived tables) so a rerun gives the same table,
- * and every commit carries the run id and job in Delta's {@code userMetadata}.
+ * and every commit carries the run id and job in Delta's {@code userMetadata}. Where a table
+ * lands (production or an analyst's sandbox) is decided by {@link Warehouse#target}.
  */
 public final class TableWriter {
   private final Warehouse warehouse;
@@ -32,7 +33,7 @@ public final class TableWriter {
   private void timed(String what, String schema, String table, Runnable write) {
     long t0 = System.nanoTime();
     write.run();
-    LOG.info("  {} {}.{} in {} s", what, schema, table, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+    LOG.info("  {} {} in {} s", what, warehouse.outputName(schema, table), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
   }
 
   private String metadata() {
@@ -48,13 +49,14 @@ public final class TableWriter {
     // One task per partition value: one file per date instead of one per date and shuffle partition.
     Dataset<Row> shaped = partitionBy.isEmpty() ? data
         : data.repartition(partitionBy.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new));
+    String target = warehouse.target(schema, table);
     var w = shaped.write().format("delta").mode(SaveMode.Overwrite)
         .option("replaceWhere", predicate)
         .option("userMetadata", metadata());
-    if (!partitionBy.isEmpty() && !warehouse.exists(schema, table)) {
+    if (!partitionBy.isEmpty() && !warehouse.isDeltaTable(target)) {
       w = w.partitionBy(partitionBy.toArray(new String[0]));
     }
-    w.save(warehouse.path(schema, table));
+    w.save(target);
   }
 
   /** Replaces the whole table (small derived tables recomputed from their inputs each run). */
@@ -62,13 +64,13 @@ public final class TableWriter {
     timed("overwrote", schema, table, () -> data.write().format("delta").mode(SaveMode.Overwrite)
         .option("overwriteSchema", "true")
         .option("userMetadata", metadata())
-        .save(warehouse.path(schema, table)));
+        .save(warehouse.target(schema, table)));
   }
 
   public void append(Dataset<Row> data, String schema, String table) {
     timed("appended to", schema, table, () -> data.write().format("delta").mode(SaveMode.Append)
         .option("userMetadata", metadata())
-        .save(warehouse.path(schema, table)));
+        .save(warehouse.target(schema, table)));
   }
 
   /**
@@ -80,12 +82,13 @@ public final class TableWriter {
   }
 
   private void upsertNow(Dataset<Row> data, String schema, String table, List<String> keys, List<String> partitionBy) {
-    if (!warehouse.exists(schema, table)) {
+    String target = warehouse.target(schema, table);
+    if (!warehouse.isDeltaTable(target)) {
       var w = data.write().format("delta").mode(SaveMode.ErrorIfExists).option("userMetadata", metadata());
       if (!partitionBy.isEmpty()) {
         w = w.partitionBy(partitionBy.toArray(new String[0]));
       }
-      w.save(warehouse.path(schema, table));
+      w.save(target);
       return;
     }
     String on = String.join(" AND ", keys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").toList());

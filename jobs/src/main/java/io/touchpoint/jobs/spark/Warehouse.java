@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -17,14 +20,33 @@ import org.apache.spark.sql.SparkSession;
  * layout is the catalog: {@link #register} names every table in the session as
  * {@code <schema>.<table>} so that SQL can say {@code SELECT * FROM silver.orders}.
  * Every write goes through {@link TableWriter}, which scopes it and stamps the run id.
+ *
+ * <p>This class is the one place that maps a table name to its folder. A production run reads and
+ * writes {@code <schema>/<table>}. A run with a {@link Sandbox} writes {@code sandbox_<name>/<table>}
+ * instead, and reads from the sandbox exactly the tables it has written itself in this run; all
+ * other reads go to production. Writes to the state schemas (bronze, silver) are refused there.
  */
 public final class Warehouse {
   private final SparkSession spark;
   private final String root;
+  private final Sandbox sandbox;
+  /** In a sandbox run: each sandbox table written so far, and the production table it stands for. */
+  private final Map<String, String> written = new ConcurrentHashMap<>();
 
+  /** The production warehouse. */
   public Warehouse(SparkSession spark, String root) {
+    this(spark, root, Optional.empty());
+  }
+
+  /** The warehouse as seen by a run that writes to {@code sandbox} when present (see {@link Sandbox}). */
+  public Warehouse(SparkSession spark, String root, Optional<Sandbox> sandbox) {
     this.spark = spark;
     this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    this.sandbox = sandbox.orElse(null);
+  }
+
+  public Optional<Sandbox> sandbox() {
+    return Optional.ofNullable(sandbox);
   }
 
   public SparkSession spark() {
@@ -35,14 +57,51 @@ public final class Warehouse {
     return root;
   }
 
+  /**
+   * The folder a read of {@code schema.table} resolves to: production, or the sandbox when this
+   * run has written the table there.
+   */
   public String path(String schema, String table) {
-    return root + "/" + schema + "/" + table;
+    boolean here = sandbox != null && (schema + "." + table).equals(written.get(table));
+    return root + "/" + (here ? sandbox.schema() : schema) + "/" + table;
   }
 
-  /** True when the table's folder holds a Delta log (a file-system check; no snapshot is loaded). */
+  /** The name under which this run's writes of {@code schema.table} land, e.g. {@code sandbox_alice.clv_model}. */
+  public String outputName(String schema, String table) {
+    return (sandbox == null ? schema : sandbox.schema()) + "." + table;
+  }
+
+  /**
+   * The folder a write of {@code schema.table} goes to; in a sandbox run, from now on reads of the
+   * table resolve to the sandbox too. Only {@link TableWriter} and {@link #delta} write.
+   */
+  String target(String schema, String table) {
+    if (sandbox == null) {
+      return root + "/" + schema + "/" + table;
+    }
+    if (Sandbox.STATE_SCHEMAS.contains(schema)) {
+      throw io.touchpoint.errors.Errors.usage("write " + schema + "." + table + " from a run into " + sandbox.schema(),
+          "bronze and silver are the incremental state every production run continues from; a sandbox copy of a"
+              + " few dates would be partial",
+          "Run ingest, identity and silver without --output-schema, or on a separate --warehouse");
+    }
+    String origin = schema + "." + table;
+    String before = written.putIfAbsent(table, origin);
+    if (before != null && !before.equals(origin)) {
+      throw new IllegalStateException("Cannot write " + origin + " to " + sandbox.schema() + "." + table + ": this run"
+          + " already wrote " + before + " there. Give the two tables different names.");
+    }
+    return root + "/" + sandbox.schema() + "/" + table;
+  }
+
+  /** True when the table a read resolves to holds a Delta log (a file-system check; no snapshot is loaded). */
   public boolean exists(String schema, String table) {
+    return isDeltaTable(path(schema, table));
+  }
+
+  boolean isDeltaTable(String folder) {
     try {
-      Path log = new Path(path(schema, table), "_delta_log");
+      Path log = new Path(folder, "_delta_log");
       return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -58,8 +117,9 @@ public final class Warehouse {
     return exists(schema, table) ? read(schema, table) : spark.createDataFrame(List.of(), ifMissing);
   }
 
+  /** A handle to update the table in place (MERGE, UPDATE): it resolves like a write, see {@link #target}. */
   public DeltaTable delta(String schema, String table) {
-    return DeltaTable.forPath(spark, path(schema, table));
+    return DeltaTable.forPath(spark, target(schema, table));
   }
 
   /** All {@code schema.table} names present in the warehouse. */
