@@ -48,6 +48,12 @@ public final class Pii implements java.io.Serializable {
     return withKey(DEMO_KEY);
   }
 
+  /** Never shows the key: a config record printed in a log stays safe. */
+  @Override
+  public String toString() {
+    return isDemoKey() ? "Pii[public demo key]" : "Pii[key redacted]";
+  }
+
   public boolean isDemoKey() {
     return java.util.Arrays.equals(key, DEMO_KEY.getBytes(StandardCharsets.UTF_8));
   }

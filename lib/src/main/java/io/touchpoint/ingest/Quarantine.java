@@ -1,0 +1,72 @@
+package io.touchpoint.ingest;
+
+import io.touchpoint.pii.Pii;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * How a rejected row and its reason are shown in {@code ops.rejects}: phones and e-mails masked
+ * ({@link Pii#mask}), names masked, and bounded in length so that a runaway field cannot bloat the
+ * table.
+ *
+ * <p>Files that carry free-form names (marketplace buyers, CRM bindings) cannot be masked by
+ * pattern, and a broken line does not say which field is the name. Their rejected lines keep only
+ * the values that are plainly not personal: numbers, dates and times, masked phones, member and
+ * device ids, and the file's own vocabulary (statuses, identifier types). Every other value
+ * becomes {@code ***}, in the raw row and in the reason.
+ */
+final class Quarantine {
+  static final int MAX_RAW_CHARS = 2000;
+  static final int MAX_DETAIL_CHARS = 500;
+  static final String MASK = "***";
+  private static final Pattern PLAIN =
+      Pattern.compile("[-+0-9.:/ TZ]*|\\d{3}\\*{4}\\d{4}|M\\d{6,12}|d_[0-9a-f]{16}|#ERR");
+
+  private Quarantine() {}
+
+  /** The raw text masked and clipped. */
+  static String raw(String text) {
+    return clip(Pii.mask(text), MAX_RAW_CHARS);
+  }
+
+  static String detail(String text) {
+    return clip(Pii.mask(text), MAX_DETAIL_CHARS);
+  }
+
+  /** A line of a file with names: only plain values and vocabulary words survive. */
+  static String rawWithNames(String line, Set<String> vocabulary) {
+    String[] fields = line.split(",", -1);
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < fields.length && sb.length() <= MAX_RAW_CHARS; i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(plain(fields[i], vocabulary) ? fields[i] : MASK);
+    }
+    return raw(sb.toString());
+  }
+
+  /** The reason of a rejected line of a file with names, with each of the line's non-plain values masked. */
+  static String detailWithNames(String detail, String line, Set<String> vocabulary) {
+    String out = detail;
+    for (String f : line.split(",", -1)) {
+      String v = f.replace("\"", "").trim();
+      if (v.length() >= 2 && !plain(v, vocabulary)) {
+        out = out.replace(v, MASK);
+      }
+    }
+    return detail(out);
+  }
+
+  static boolean plain(String value, Set<String> vocabulary) {
+    String v = value.replace("\"", "").trim();
+    return vocabulary.contains(v) || PLAIN.matcher(v).matches();
+  }
+
+  static String clip(String text, int max) {
+    if (text == null || text.length() <= max) {
+      return text;
+    }
+    return text.substring(0, max) + "… [clipped: " + text.length() + " characters]";
+  }
+}
