@@ -59,20 +59,15 @@ public final class SilverOrders {
 
   /**
    * Refund amounts (positive CNY) per refunded order. POS and web shop refunds are their own
-   * rows and add up, each refund counted once: a refund delivered again in another export keeps
-   * its first delivery. A marketplace row reports the order's refunded total so far (the maximum
-   * wins).
+   * rows and add up; a marketplace row reports the order's refunded total so far (the maximum wins).
    */
   public static Dataset<Row> refunds(Dataset<Row> pos, Dataset<Row> webshop, Dataset<Row> marketplace) {
-    Column delivery = struct(col("_export_date"), col("_source_file"), col("_row_number"));
     Dataset<Row> p = pos.filter(col("original_ticket_id").isNotNull())
-        .groupBy("ticket_id").agg(min_by(struct(col("original_ticket_id"), col("amount_cny"), col("_export_date")), delivery).as("r"))
-        .select(concat(lit("pos:"), col("r.original_ticket_id")).as("order_id"), col("r.amount_cny").multiply(-1).as("refund_cny"),
-            col("r._export_date").as("_export_date"));
+        .select(concat(lit("pos:"), col("original_ticket_id")).as("order_id"), col("amount_cny").multiply(-1).as("refund_cny"),
+            col("_export_date"));
     Dataset<Row> w = webshop.filter(col("record_type").equalTo("refund"))
-        .groupBy("order_id").agg(min_by(struct(col("original_order_id"), col("total_cny"), col("_export_date")), delivery).as("r"))
-        .select(concat(lit("webshop:"), col("r.original_order_id")).as("order_id"), col("r.total_cny").multiply(-1).as("refund_cny"),
-            col("r._export_date").as("_export_date"));
+        .select(concat(lit("webshop:"), col("original_order_id")).as("order_id"), col("total_cny").multiply(-1).as("refund_cny"),
+            col("_export_date"));
     Dataset<Row> additive = p.unionByName(w).groupBy("order_id")
         .agg(sum("refund_cny").as("refund_cny"), max("_export_date").as("refund_export_date"));
     Dataset<Row> m = marketplace.filter(col("refund_cny").gt(0))

@@ -4,12 +4,10 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.min_by;
-import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_date;
 
 import io.touchpoint.identity.IdentityEdges;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -19,22 +17,6 @@ import org.apache.spark.sql.Row;
  */
 public final class SilverTouchpoints {
   private SilverTouchpoints() {}
-
-  /**
-   * The touches of a run's export dates that were delivered there first. A touch delivered again
-   * in another day's export (a re-sent or overlapping file) keeps its first delivery, whether or
-   * not the two exports are ingested in the same run, so nightly runs and one backfill agree.
-   *
-   * @param bronze every landed touch ({@code bronze.touchpoints__events})
-   * @param inBatch the run's export dates, as a predicate on {@code _export_date}
-   */
-  public static Dataset<Row> firstDeliveredIn(Dataset<Row> bronze, Column inBatch, Dataset<Row> identityMap) {
-    Dataset<Row> batch = bronze.where(inBatch);
-    Dataset<Row> otherDeliveries = bronze.where(not(inBatch))
-        .select(col("event_id"), col("_export_date"), col("_source_file"), col("_row_number"))
-        .join(batch.select("event_id"), "event_id", "left_semi");
-    return build(batch.unionByName(otherDeliveries, true), identityMap).where(inBatch);
-  }
 
   public static Dataset<Row> build(Dataset<Row> events, Dataset<Row> identityMap) {
     Dataset<Row> first = events.groupBy("event_id").agg(min_by(struct(col("event_type"), col("channel"),

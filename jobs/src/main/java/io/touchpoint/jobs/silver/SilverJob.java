@@ -1,7 +1,6 @@
 package io.touchpoint.jobs.silver;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
 
 import io.touchpoint.ingest.BronzeTable;
 import io.touchpoint.jobs.identity.IdentityJob;
@@ -26,8 +25,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code silver.orders} — MERGE on order_id of every order sold or refunded in the batch,
  *       recomputed from all its bronze deliveries (so late refunds net correctly);</li>
  *   <li>{@code silver.unmatched_refunds} — refunds whose order is unknown (never dropped);</li>
- *   <li>{@code silver.touchpoints} — replaceWhere on the batch's export dates (a touch delivered in two
- *       exports belongs to its first);</li>
+ *   <li>{@code silver.touchpoints} — replaceWhere on the batch's export dates;</li>
  *   <li>{@code silver.ad_spend} — replaceWhere on spend_date (one row per date, channel, campaign);</li>
  *   <li>{@code silver.customers} — recomputed whole from the identity map, CRM and orders;</li>
  *   <li>{@code silver.identification_rate} — per order date and sales channel, recomputed whole.</li>
@@ -62,8 +60,8 @@ public final class SilverJob {
     Dataset<Row> unmatched = SilverOrders.unmatched(refunds, sales);
     writer.upsert(unmatched, "silver", "unmatched_refunds", List.of("order_id"), List.of());
 
-    Dataset<Row> touches = SilverTouchpoints.firstDeliveredIn(bronze(BronzeTable.TOUCHPOINT_EVENTS), expr(inDates), identity);
-    writer.replaceWhere(touches, "silver", "touchpoints", inDates, List.of("_export_date"));
+    Dataset<Row> events = bronze(BronzeTable.TOUCHPOINT_EVENTS).where(inDates);
+    writer.replaceWhere(SilverTouchpoints.build(events, identity), "silver", "touchpoints", inDates, List.of("_export_date"));
 
     Dataset<Row> spend = bronze(BronzeTable.AD_SPEND).where(inDates)
         .select(col("spend_date"), col("channel"), col("campaign_id"), col("spend_cny"), col("impressions"), col("clicks"));
