@@ -26,11 +26,27 @@ final class Quarantine {
 
   /** The raw text masked and clipped. */
   static String raw(String text) {
-    return clip(Pii.mask(text), MAX_RAW_CHARS);
+    return masked(text, MAX_RAW_CHARS);
   }
 
   static String detail(String text) {
-    return clip(Pii.mask(text), MAX_DETAIL_CHARS);
+    return masked(text, MAX_DETAIL_CHARS);
+  }
+
+  /**
+   * Clipped a little beyond the limit before masking (a runaway value costs no more than a short
+   * one), then to the limit, which drops anything cut at the first clip.
+   */
+  private static String masked(String text, int max) {
+    if (text == null) {
+      return null;
+    }
+    String head = text.length() > max + 100 ? text.substring(0, max + 100) : text;
+    String out = Pii.mask(head);
+    if (text.length() > max) {
+      return (out.length() > max ? out.substring(0, max) : out) + "… [clipped: " + text.length() + " characters]";
+    }
+    return out;
   }
 
   /** A line of a file with names: only plain values and vocabulary words survive. */

@@ -26,8 +26,9 @@ public final class Pii implements java.io.Serializable {
   /** Phones and e-mails as they may appear inside free text (raw rejected rows, messages). */
   private static final Pattern PHONE_IN_TEXT =
       Pattern.compile("(?<![0-9A-Za-z])(?:\\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9A-Za-z])");
+  /** Starts only where a run of address characters starts, possessively: linear on long runs. */
   private static final Pattern EMAIL_IN_TEXT =
-      Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
+      Pattern.compile("(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
 
   private final byte[] key;
   private transient ThreadLocal<Mac> mac;

@@ -107,7 +107,7 @@ public final class IngestJob {
       withSums = listed.isEmpty() ? List.of()
           : jsc.parallelize(listed, Math.min(listed.size(), 16))
               .map(f -> f.withChecksum(HadoopFiles.sha256(files.read(f)))).collect();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is a checked exception that Scala throws undeclared
       throw userError(e);
     }
     Set<String> done = alreadyIngested();
@@ -201,7 +201,7 @@ public final class IngestJob {
               org.apache.spark.sql.functions.max("reason_detail").as("detail"))
           .select("_source_file", "_status", "n", "reason_code", "detail")
           .collectAsList();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is a checked exception that Scala throws undeclared
       landing.unpersist();
       throw userError(e);
     }
@@ -354,7 +354,8 @@ public final class IngestJob {
     return out;
   }
 
-  private static RuntimeException userError(RuntimeException e) {
+  /** The user-facing error inside a failed Spark job (an unreadable file), else the failure as it is. */
+  private static RuntimeException userError(Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UnreadableFileException u) {
         return Errors.input("read " + u.file(), u.reason(), u.fix(), u);
@@ -363,6 +364,6 @@ public final class IngestJob {
         return te;
       }
     }
-    return e;
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
   }
 }
