@@ -42,7 +42,9 @@ final class TouchLogParser implements FileParser {
     ParquetFileReader opened;
     try {
       opened = ParquetFileReader.open(new ByteArrayInputFile(bytes));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | StackOverflowError e) {
+      // A corrupt footer can send Parquet's Thrift decoder into endless recursion: the file is
+      // unreadable, not the executor broken (left alone, the error kills the executor JVM).
       throw unreadable(file, bytes, e);
     }
     try (ParquetFileReader reader = opened) {
@@ -99,7 +101,7 @@ final class TouchLogParser implements FileParser {
       }
       sink.addNotes(notes, ctx);
       return new FileSummary("parquet", notes);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | StackOverflowError e) {
       if (e instanceof UnreadableFileException u) {
         throw u;
       }
@@ -107,7 +109,7 @@ final class TouchLogParser implements FileParser {
     }
   }
 
-  private static UnreadableFileException unreadable(String file, byte[] bytes, Exception e) {
+  private static UnreadableFileException unreadable(String file, byte[] bytes, Throwable e) {
     String why = bytes.length == 0 ? "it is empty (0 bytes)" : "it is not a readable Parquet file ("
         + Quarantine.detail(e.getClass().getSimpleName() + ": " + e.getMessage()) + ")";
     return new UnreadableFileException(file, why, e);

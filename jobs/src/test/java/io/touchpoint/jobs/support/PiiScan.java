@@ -19,7 +19,8 @@ import org.apache.spark.sql.types.StructField;
 /**
  * Looks for known personal data (the phones, e-mails and names a test put into the exports) in
  * clear anywhere: table values, log output, error messages. A phone counts in any of the forms
- * customers type it (digits only, with +86 or 86, with spaces, dashes or dots between the groups),
+ * customers type it (digits only, with +86 or 86, with spaces, dashes or dots between the groups,
+ * glued to letters; not inside a longer number such as an order id),
  * an e-mail in any letter case, a name as written (pinyin names in any letter case).
  * Hashes cannot match: a phone must stand alone, not inside a run of letters and digits.
  */
@@ -59,10 +60,15 @@ public final class PiiScan {
       }
     }
     for (String p : phones) {
-      int at = text.indexOf(p);
-      // The bare 11 digits inside a longer number are a phone too (e.g. 8613812345678), but not inside hex.
-      if (at >= 0 && !hexAround(text, at, p.length())) {
-        out.add(where + ": phone " + p.substring(0, 3) + "…" + p.substring(9) + " in clear (digits)");
+      // The 11 digits as a number of their own, even glued to letters (tel13812345678), but not
+      // inside a longer number (an order id) or a hash.
+      for (int at = text.indexOf(p); at >= 0; at = text.indexOf(p, at + 1)) {
+        boolean digitBefore = at > 0 && Character.isDigit(text.charAt(at - 1));
+        boolean digitAfter = at + p.length() < text.length() && Character.isDigit(text.charAt(at + p.length()));
+        if (!digitBefore && !digitAfter && !hexAround(text, at, p.length())) {
+          out.add(where + ": phone " + p.substring(0, 3) + "…" + p.substring(9) + " in clear (digits)");
+          break;
+        }
       }
     }
     for (String e : emails) {
