@@ -69,6 +69,14 @@ public final class Errors {
             + " only for demo or test data");
   }
 
+  public static TouchpointException hmacKeyChanged(String warehouse, String recorded, String configured) {
+    return config(
+        "hash phone numbers and e-mails into the warehouse " + warehouse,
+        "it was built with another HMAC key (fingerprint " + recorded + "; the configured key's is " + configured
+            + "), and mixing hashes of two keys splits every customer known by phone, e-mail or buyer name",
+        "Configure the warehouse's key, or rotate the key by rebuilding into a new warehouse (README, \"Rotating the key\")");
+  }
+
   public static TouchpointException missingHmacKey() {
     return config(
         "hash phone numbers and e-mails",

@@ -49,6 +49,15 @@ public final class Pii implements java.io.Serializable {
     return withKey(DEMO_KEY);
   }
 
+  /**
+   * A short public fingerprint of the key (the first 16 hex digits of its HMAC of a fixed text):
+   * tells two keys apart without revealing either. The warehouse records it so that a run with
+   * another key is refused instead of silently splitting every hashed identity.
+   */
+  public String fingerprint() {
+    return hmacHex("touchpoint key fingerprint").substring(0, 16);
+  }
+
   /** Never shows the key: a config record printed in a log stays safe. */
   @Override
   public String toString() {

@@ -50,6 +50,8 @@ public final class IngestJob {
   public static final String OPS = "ops";
   public static final String LOG_TABLE = "ingestion_log";
   public static final String REJECTS_TABLE = "rejects";
+  /** One row: the fingerprint of the HMAC key the warehouse's hashes were made with (README "Personal data"). */
+  public static final String KEY_TABLE = "hmac_key";
 
   static final StructType LOG_SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false)
@@ -99,6 +101,7 @@ public final class IngestJob {
   public Result run(List<LocalDate> dates, Set<String> sources) {
     SparkSession spark = warehouse.spark();
     spark.sparkContext().setJobGroup("ingest", "ingest " + dates.get(0) + ".." + dates.get(dates.size() - 1), false);
+    checkKey();
     List<ExportFile> listed = list(dates, sources);
     HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -272,6 +275,26 @@ public final class IngestJob {
       }
     }
     writer.append(spark.createDataFrame(logRows, LOG_SCHEMA), OPS, LOG_TABLE);
+  }
+
+  /**
+   * Records the key's fingerprint on the first ingest into a warehouse and refuses a different key
+   * afterwards: hashes of two keys never meet, so a key change would silently split identities.
+   */
+  private void checkKey() {
+    String fingerprint = config.pii().fingerprint();
+    if (warehouse.exists(OPS, KEY_TABLE)) {
+      List<Row> recorded = warehouse.read(OPS, KEY_TABLE).select("fingerprint").collectAsList();
+      if (!recorded.isEmpty() && !recorded.get(0).getString(0).equals(fingerprint)) {
+        throw Errors.hmacKeyChanged(warehouse.root(), recorded.get(0).getString(0), fingerprint);
+      }
+      return;
+    }
+    StructType schema = new StructType().add("fingerprint", DataTypes.StringType, false)
+        .add("is_demo_key", DataTypes.BooleanType, false).add("recorded_by_run_id", DataTypes.StringType, false)
+        .add("recorded_at", DataTypes.TimestampType, false);
+    writer.append(warehouse.spark().createDataFrame(List.of(RowFactory.create(fingerprint, config.pii().isDemoKey(),
+        writer.runId(), startedAt)), schema), OPS, KEY_TABLE);
   }
 
   /** The {@code file|checksum} pairs already landed successfully. */

@@ -25,8 +25,6 @@ import static io.touchpoint.jobs.ingest.ValidExports.GBK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.touchpoint.errors.Errors;
-import io.touchpoint.jobs.ingest.ValidExports.Text;
-import io.touchpoint.jobs.ingest.ValidExports.Touches;
 import io.touchpoint.jobs.support.DenyingFileSystem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
