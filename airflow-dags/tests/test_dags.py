@@ -30,7 +30,6 @@ NIGHTLY_ORDER = [*INGEST, "identity", "silver", "attribution", "clv", "marts", "
 PENDING = {
     "marts": "the marts command (KPI marts, issue 6) is not merged yet",
     "alerts": "the alerts command (issue 6) is not merged yet",
-    "--output-schema": "--output-schema (analyst sandboxes, issue 7) is not merged yet",
 }
 
 

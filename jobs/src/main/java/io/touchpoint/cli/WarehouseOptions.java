@@ -36,6 +36,10 @@ public final class WarehouseOptions {
     return outputSchema == null ? Optional.empty() : Optional.of(Sandbox.parse(outputSchema));
   }
 
+  @Option(names = "--demo", description = "Demo or test data only: allow the public demo HMAC key (used when no key is configured)."
+      + " Without it a run refuses the demo key.")
+  boolean demo;
+
   public TouchpointConfig resolve(boolean demoKeyAllowed) {
     Map<String, String> flags = new HashMap<>();
     if (exports != null) {
@@ -47,6 +51,6 @@ public final class WarehouseOptions {
     if (master != null) {
       flags.put("spark.master", master);
     }
-    return ConfigLoader.fromEnvironment().load(config, flags, demoKeyAllowed);
+    return ConfigLoader.fromEnvironment().load(config, flags, demoKeyAllowed || demo);
   }
 }

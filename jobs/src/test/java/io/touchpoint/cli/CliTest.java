@@ -107,6 +107,23 @@ class CliTest {
   }
 
   @Test
+  void aJobRefusesThePublicDemoKeyUnlessDemoIsGiven(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("TOUCHPOINT_HMAC_KEY") == null
+        && System.getenv("TOUCHPOINT_HMAC_KEY_FILE") == null, "a key in the environment takes precedence over the file");
+    Path keyFile = Files.writeString(tmp.resolve("demo.key"), io.touchpoint.pii.Pii.DEMO_KEY);
+    Path conf = Files.writeString(tmp.resolve("touchpoint.properties"), "pii.hmac-key-file=" + keyFile + "\n");
+    Run r = run("nightly", "--run-date", "2026-01-05", "--config", conf.toString(), "--exports", tmp.resolve("none").toString());
+    assertThat(r.code()).isEqualTo(Errors.EXIT_CONFIG);
+    assertThat(r.err()).contains("the configured HMAC key is the public demo key", "--demo")
+        .doesNotContain(io.touchpoint.pii.Pii.DEMO_KEY);
+    WarehouseOptions withDemo = new WarehouseOptions();
+    withDemo.config = conf;
+    withDemo.demo = true;
+    assertThat(withDemo.resolve(false).pii().isDemoKey()).as("--demo allows it").isTrue();
+    assertThat(run("ingest", "--help").out()).contains("--demo");
+  }
+
+  @Test
   void theLauncherAndTheTestsUseTheSameJvmFlags() throws Exception {
     Path root = Path.of(System.getProperty("touchpoint.root", ".."));
     List<String> launcher = Files.readAllLines(root.resolve("bin/jvm-options")).stream()

@@ -52,12 +52,39 @@ public final class Errors {
             + " (--exports / exports.dir), then rerun the date");
   }
 
+  public static TouchpointException unreadableFolder(String source, String runDate, String dir, Exception cause) {
+    return input(
+        "ingest source '" + source + "' for " + runDate,
+        "the export folder " + dir + " exists but cannot be listed (" + cause.getClass().getSimpleName() + ": "
+            + cause.getMessage() + ")",
+        "Check that the job's user may read the folder (file permissions, the bucket or HDFS policy), then rerun the date",
+        cause);
+  }
+
+  public static TouchpointException demoKeyRefused() {
+    return config(
+        "hash phone numbers and e-mails",
+        "the configured HMAC key is the public demo key (Pii.DEMO_KEY), with which anyone can recompute the hashes"
+            + " of known phone numbers",
+        "Configure a secret key (`openssl rand -hex 32`) in TOUCHPOINT_HMAC_KEY or TOUCHPOINT_HMAC_KEY_FILE; pass --demo"
+            + " only for demo or test data");
+  }
+
+  public static TouchpointException hmacKeyChanged(String warehouse, String recorded, String configured) {
+    return config(
+        "hash phone numbers and e-mails into the warehouse " + warehouse,
+        "it was built with another HMAC key (fingerprint " + recorded + "; the configured key's is " + configured
+            + "), and mixing hashes of two keys splits every customer known by phone, e-mail or buyer name",
+        "Configure the warehouse's key, or rotate the key by rebuilding into a new warehouse (README, \"Rotating the key\")");
+  }
+
   public static TouchpointException missingHmacKey() {
     return config(
         "hash phone numbers and e-mails",
         "no HMAC key is configured",
         "Set TOUCHPOINT_HMAC_KEY (at least 32 characters) or TOUCHPOINT_HMAC_KEY_FILE, or set"
-            + " pii.hmac-key-file in the config file; `touchpoint demo` alone uses the demo key");
+            + " pii.hmac-key-file in the config file; `touchpoint demo` (or a job run with --demo, for demo"
+            + " or test data only) uses the public demo key");
   }
 
   public static TouchpointException weakHmacKey(int length) {

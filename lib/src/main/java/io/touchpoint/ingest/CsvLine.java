@@ -59,4 +59,21 @@ final class CsvLine {
       i++; // delimiter
     }
   }
+
+  /** Joins fields into one line, quoting those that hold the delimiter, a quote or a line break. */
+  static String join(String[] fields, char delimiter) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < fields.length; i++) {
+      if (i > 0) {
+        sb.append(delimiter);
+      }
+      String f = fields[i];
+      if (f.indexOf(delimiter) >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0) {
+        sb.append('"').append(f.replace("\"", "\"\"")).append('"');
+      } else {
+        sb.append(f);
+      }
+    }
+    return sb.toString();
+  }
 }

@@ -18,6 +18,8 @@ final class Fields {
   private static final DateTimeFormatter LOCAL_WITH_OFFSET =
       new DateTimeFormatterBuilder().append(LOCAL).appendOffset("+HH:MM", "Z").toFormatter();
 
+  static final int MAX_ITEMS = 10_000;
+
   private Fields() {}
 
   static String required(String value, String column) throws RowRejected {
@@ -56,6 +58,24 @@ final class Fields {
     }
   }
 
+  /** A count that cannot be negative (impressions, clicks). */
+  static long nonNegativeCount(String raw, String column) throws RowRejected {
+    long v = count(raw, column);
+    if (v < 0) {
+      throw new RowRejected(RejectReason.NEGATIVE_AMOUNT, column + " " + v + " is negative");
+    }
+    return v;
+  }
+
+  /** An item count of a ticket: negative on refunds, never beyond {@code ±MAX_ITEMS}. */
+  static int items(String raw, String column) throws RowRejected {
+    long v = count(raw, column);
+    if (Math.abs(v) > MAX_ITEMS) {
+      throw new RowRejected(RejectReason.ABSURD_AMOUNT, column + " " + v + " is not a plausible item count (at most " + MAX_ITEMS + ")");
+    }
+    return (int) v;
+  }
+
   /** A local time that must carry its UTC offset ({@code 2026-01-05 14:23:11+08:00}). */
   static Instant offsetTime(String raw, String column, ParseContext ctx) throws RowRejected {
     String s = required(raw, column);
@@ -87,16 +107,36 @@ final class Fields {
     return inRange(t, column, ctx);
   }
 
-  /** A local wall-clock time without offset, read in the context's zone (marketplace exports). */
+  /**
+   * A local wall-clock time without offset, read in the context's zone (marketplace exports). An
+   * explicit offset is unambiguous and accepted too.
+   */
   static Instant localTime(String raw, String column, ParseContext ctx) throws RowRejected {
     String s = required(raw, column);
     Instant t;
     try {
       t = LocalDateTime.parse(s, LOCAL).atZone(ctx.zone()).toInstant();
     } catch (DateTimeParseException e) {
-      throw new RowRejected(RejectReason.BAD_TIMESTAMP, column + " '" + clip(s) + "' is not a timestamp");
+      try {
+        t = OffsetDateTime.parse(s, LOCAL_WITH_OFFSET).toInstant();
+      } catch (DateTimeParseException e2) {
+        throw new RowRejected(RejectReason.BAD_TIMESTAMP, column + " '" + clip(s) + "' is not a timestamp");
+      }
     }
     return inRange(t, column, ctx);
+  }
+
+  /**
+   * A sale's or touch's time must fall on the export date (Asia/Shanghai): the folder date is the
+   * business day the file covers, so a row of another day is in the wrong export.
+   */
+  static Instant onExportDay(Instant t, String column, ParseContext ctx) throws RowRejected {
+    LocalDate day = LocalDate.ofInstant(t, ctx.zone());
+    if (!day.equals(ctx.exportDate())) {
+      throw new RowRejected(RejectReason.WRONG_DATE, column + " " + t + " is on " + day + " (" + ctx.zone()
+          + "), not the export date " + ctx.exportDate() + " (re-deliver it in the folder of its own date)");
+    }
+    return t;
   }
 
   static Instant inRange(Instant t, String column, ParseContext ctx) throws RowRejected {

@@ -25,7 +25,7 @@ final class SourceMappers {
       String ticketId = Fields.required(r.text("ticket_id"), "ticket_id");
       String original = Fields.optional(r.text("original_ticket_id"));
       BigDecimal amount = Fields.amount(r.text("amount_cny"), "amount_cny", ctx);
-      long items = Fields.count(r.text("items"), "items");
+      int items = Fields.items(r.text("items"), "items");
       if (amount.signum() < 0 && original == null) {
         throw new RowRejected(RejectReason.NEGATIVE_AMOUNT,
             "amount_cny " + amount.toPlainString() + " is negative on a sale (only refund tickets, with original_ticket_id, may be negative)");
@@ -42,11 +42,11 @@ final class SourceMappers {
           ticketId,
           Fields.required(r.text("store_id"), "store_id"),
           Fields.optional(r.text("terminal_id")),
-          Fields.offsetTime(r.text("ticket_time"), "ticket_time", ctx),
+          Fields.onExportDay(Fields.offsetTime(r.text("ticket_time"), "ticket_time", ctx), "ticket_time", ctx),
           Fields.optional(r.text("member_id")),
           ctx.pii().phoneHash(r.text("phone")),
           amount,
-          (int) items,
+          items,
           payment,
           original};
     }
@@ -54,6 +54,11 @@ final class SourceMappers {
     @Override
     public String key(Object[] v) {
       return (String) v[0];
+    }
+
+    @Override
+    public Set<String> personalColumns() {
+      return Set.of("phone");
     }
   }
 
@@ -77,8 +82,8 @@ final class SourceMappers {
       if (spend.signum() < 0) {
         throw new RowRejected(RejectReason.NEGATIVE_AMOUNT, "spend_cny " + spend.toPlainString() + " is negative");
       }
-      long impressions = Fields.count(r.text("impressions"), "impressions");
-      long clicks = Fields.count(r.text("clicks"), "clicks");
+      long impressions = Fields.nonNegativeCount(r.text("impressions"), "impressions");
+      long clicks = Fields.nonNegativeCount(r.text("clicks"), "clicks");
       return new Object[] {day, channel, Fields.required(r.text("campaign_id"), "campaign_id"), spend, impressions, clicks};
     }
 
@@ -114,6 +119,11 @@ final class SourceMappers {
     public String key(Object[] v) {
       return (String) v[0];
     }
+
+    @Override
+    public Set<String> personalColumns() {
+      return Set.of("phone", "email");
+    }
   }
 
   static final List<String> BINDING_COLUMNS = List.of("member_id", "identifier_type", "identifier_value", "bound_at");
@@ -136,6 +146,16 @@ final class SourceMappers {
     @Override
     public String key(Object[] v) {
       return v[0] + "|" + v[1] + "|" + v[2];
+    }
+
+    @Override
+    public boolean carriesNames() {
+      return true;
+    }
+
+    @Override
+    public Set<String> vocabulary() {
+      return BINDING_TYPES;
     }
   }
 
@@ -178,6 +198,10 @@ final class SourceMappers {
         throw new RowRejected(RejectReason.UNKNOWN_VALUE, header.get(3) + " '" + Fields.clip(rawStatus) + "' is not one of " + MARKETPLACE_STATUS.keySet());
       }
       Instant at = Fields.localTime(col(r, 5), header.get(5), ctx);
+      if (status.equals("completed")) {
+        // Refund rows repeat the order's creation time, so only a sale must be of the export date.
+        Fields.onExportDay(at, header.get(5), ctx);
+      }
       String refundRaw = Fields.optional(col(r, 6));
       BigDecimal refund = refundRaw == null ? BigDecimal.ZERO.setScale(2) : Fields.amount(refundRaw, header.get(6), ctx);
       if (refund.signum() < 0) {
@@ -192,6 +216,16 @@ final class SourceMappers {
     @Override
     public String key(Object[] v) {
       return v[1] + "|" + v[4];
+    }
+
+    @Override
+    public boolean carriesNames() {
+      return true;
+    }
+
+    @Override
+    public Set<String> vocabulary() {
+      return MARKETPLACE_STATUS.keySet();
     }
   }
 }

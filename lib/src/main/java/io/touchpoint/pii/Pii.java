@@ -26,8 +26,9 @@ public final class Pii implements java.io.Serializable {
   /** Phones and e-mails as they may appear inside free text (raw rejected rows, messages). */
   private static final Pattern PHONE_IN_TEXT =
       Pattern.compile("(?<![0-9A-Za-z])(?:\\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9A-Za-z])");
+  /** Starts only where a run of address characters starts, possessively: linear on long runs. */
   private static final Pattern EMAIL_IN_TEXT =
-      Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
+      Pattern.compile("(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
 
   private final byte[] key;
   private transient ThreadLocal<Mac> mac;
@@ -46,6 +47,21 @@ public final class Pii implements java.io.Serializable {
 
   public static Pii demo() {
     return withKey(DEMO_KEY);
+  }
+
+  /**
+   * A short public fingerprint of the key (the first 16 hex digits of its HMAC of a fixed text):
+   * tells two keys apart without revealing either. The warehouse records it so that a run with
+   * another key is refused instead of silently splitting every hashed identity.
+   */
+  public String fingerprint() {
+    return hmacHex("touchpoint key fingerprint").substring(0, 16);
+  }
+
+  /** Never shows the key: a config record printed in a log stays safe. */
+  @Override
+  public String toString() {
+    return isDemoKey() ? "Pii[public demo key]" : "Pii[key redacted]";
   }
 
   public boolean isDemoKey() {

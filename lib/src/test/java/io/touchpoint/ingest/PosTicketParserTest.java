@@ -81,7 +81,11 @@ class PosTicketParserTest {
   @Test
   void rejectedRawRowsHaveTheirPhoneMasked() {
     CollectingSink s = parse(HEADER + "\nT1,S001,3,2026-01-05 14:23:11+08:00,,13812345678,ten,1,cash,\n");
-    assertThat(s.rejected.get(0).raw()).doesNotContain("13812345678").contains("138******78");
+    assertThat(s.rejected.get(0).raw()).as("the phone column of a line that splits is masked whole")
+        .doesNotContain("13812345678").isEqualTo("T1,S001,3,2026-01-05 14:23:11+08:00,,***,ten,1,cash,");
+    CollectingSink broken = parse(HEADER + "\nT1,S001,3,\"2026-01-05 14:23:11+08:00,,138 1234 5678,ten,1,cash,\n");
+    assertThat(broken.rejected.get(0).raw()).as("a line that does not split is masked by pattern")
+        .doesNotContain("138 1234 5678").contains("138******78");
   }
 
   @Test

@@ -37,7 +37,8 @@ public final class ConfigLoader {
 
   /**
    * @param flags values given on the command line (null when absent), keyed like the file
-   * @param demoKeyAllowed whether the demo HMAC key may be used when no key is configured
+   * @param demoKeyAllowed whether the public demo HMAC key may be used: it is then the fallback
+   *     when no key is configured; otherwise a configured demo key is refused
    */
   public TouchpointConfig load(Path configFile, Map<String, String> flags, boolean demoKeyAllowed) {
     Properties file = readFile(configFile);
@@ -121,7 +122,11 @@ public final class ConfigLoader {
       }
       throw Errors.missingHmacKey();
     }
-    return Pii.withKey(key);
+    Pii pii = Pii.withKey(key);
+    if (pii.isDemoKey() && !demoKeyAllowed) {
+      throw Errors.demoKeyRefused();
+    }
+    return pii;
   }
 
   private Properties readFile(Path explicit) {

@@ -1,9 +1,9 @@
 package io.touchpoint.jobs.ingest;
 
+import io.touchpoint.ingest.UnreadableFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
@@ -14,6 +14,9 @@ import org.apache.hadoop.fs.Path;
 
 /** Reads export files through Hadoop's FileSystem (local disk, HDFS, S3...) on executors. */
 final class HadoopFiles implements Serializable {
+  static final String READ_FIX = "Check that the file exists and that the job's user may read it (file permissions,"
+      + " the bucket or HDFS policy), then rerun";
+
   private final Map<String, String> conf;
 
   HadoopFiles(Configuration hadoopConf) {
@@ -28,13 +31,14 @@ final class HadoopFiles implements Serializable {
     return c;
   }
 
-  byte[] read(String path) {
-    Path p = new Path(path);
+  /** The file's bytes; a file that cannot be read is an {@link UnreadableFileException} naming it. */
+  byte[] read(ExportFile f) {
+    Path p = new Path(f.absolutePath());
     try (InputStream in = p.getFileSystem(configuration()).open(p)) {
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read export file " + path + ": " + e.getMessage()
-          + ". Check that it exists and is readable by the job's user.", e);
+      throw new UnreadableFileException(f.relativePath(), "it cannot be read (" + e.getClass().getSimpleName() + ": "
+          + e.getMessage() + ")", READ_FIX, e);
     }
   }
 

@@ -11,7 +11,6 @@ import io.touchpoint.jobs.config.TouchpointConfig;
 import io.touchpoint.jobs.spark.TableWriter;
 import io.touchpoint.jobs.spark.Warehouse;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -51,6 +50,8 @@ public final class IngestJob {
   public static final String OPS = "ops";
   public static final String LOG_TABLE = "ingestion_log";
   public static final String REJECTS_TABLE = "rejects";
+  /** One row: the fingerprint of the HMAC key the warehouse's hashes were made with (README "Personal data"). */
+  public static final String KEY_TABLE = "hmac_key";
 
   static final StructType LOG_SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false)
@@ -100,12 +101,18 @@ public final class IngestJob {
   public Result run(List<LocalDate> dates, Set<String> sources) {
     SparkSession spark = warehouse.spark();
     spark.sparkContext().setJobGroup("ingest", "ingest " + dates.get(0) + ".." + dates.get(dates.size() - 1), false);
+    checkKey();
     List<ExportFile> listed = list(dates, sources);
     HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    List<ExportFile> withSums = listed.isEmpty() ? List.of()
-        : jsc.parallelize(listed, Math.min(listed.size(), 16))
-            .map(f -> f.withChecksum(HadoopFiles.sha256(files.read(f.absolutePath())))).collect();
+    List<ExportFile> withSums;
+    try {
+      withSums = listed.isEmpty() ? List.of()
+          : jsc.parallelize(listed, Math.min(listed.size(), 16))
+              .map(f -> f.withChecksum(HadoopFiles.sha256(files.read(f)))).collect();
+    } catch (Exception e) { // SparkException is a checked exception that Scala throws undeclared
+      throw userError(e);
+    }
     Set<String> done = alreadyIngested();
     List<TableResult> results = new ArrayList<>();
     List<String> gateFailures = new ArrayList<>();
@@ -128,8 +135,8 @@ public final class IngestJob {
         TableResult r = new TableResult(table, mine.size(), pending.size(), l.accepted() + l.rejected(), l.accepted(), l.rejected());
         results.add(r);
         if (!l.passes()) {
-          gateFailures.add(String.format("%s accepted %d of %d rows (%.2f%%)", table.tableName(),
-              r.rowsAccepted(), r.rowsRead(), 100 * r.acceptedShare()));
+          gateFailures.add(String.format(java.util.Locale.ROOT, "%s accepted %d of %d rows (%.2f%%; %s)", table.tableName(),
+              r.rowsAccepted(), r.rowsRead(), 100 * r.acceptedShare(), l.worstFiles()));
         }
       }
       write(landed);
@@ -146,9 +153,23 @@ public final class IngestJob {
     return new Result(results);
   }
 
-  /** One table's parsed files, persisted until written, with per-file counts. */
+  /** One table's parsed files, persisted until written, with per-file counts and reject reasons. */
   private record Landed(BronzeTable table, List<ExportFile> files, Dataset<Row> rows, Map<String, long[]> counts,
-      Map<String, String[]> fileInfo, boolean passes) {
+      Map<String, String[]> fileInfo, Map<String, Map<String, Long>> reasons, boolean passes) {
+
+    /** The files with the most rejects, each with its main reason: where to look first. */
+    String worstFiles() {
+      return counts.entrySet().stream().filter(e -> e.getValue()[1] > 0)
+          .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(3)
+          .map(e -> {
+            Map.Entry<String, Long> top = reasons.getOrDefault(e.getKey(), Map.of()).entrySet().stream()
+                .max(Map.Entry.comparingByValue()).orElse(Map.entry("?", 0L));
+            return e.getKey() + ": " + e.getValue()[1] + " of " + (e.getValue()[0] + e.getValue()[1])
+                + " rows rejected, mostly " + top.getKey() + " (" + top.getValue() + ")";
+          })
+          .collect(Collectors.joining(", "));
+    }
+
     long accepted() {
       return counts.values().stream().mapToLong(c -> c[0]).sum();
     }
@@ -178,21 +199,25 @@ public final class IngestJob {
     Map<String, String[]> fileInfo = new HashMap<>();
     List<Row> stats;
     try {
-      stats = landing.groupBy("_source_file", "_status")
+      stats = landing.groupBy("_source_file", "_status", "reason_code")
           .agg(org.apache.spark.sql.functions.count(lit(1)).as("n"),
-              org.apache.spark.sql.functions.max("reason_code").as("code"),
               org.apache.spark.sql.functions.max("reason_detail").as("detail"))
+          .select("_source_file", "_status", "n", "reason_code", "detail")
           .collectAsList();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is a checked exception that Scala throws undeclared
       landing.unpersist();
       throw userError(e);
     }
+    Map<String, Map<String, Long>> reasons = new HashMap<>();
     for (Row r : stats) {
       String file = r.getString(0);
       switch (r.getString(1)) {
         case ParseFiles.FILE -> fileInfo.put(file, new String[] {r.getString(3), r.getString(4)});
         case ParseFiles.ACCEPTED -> counts.computeIfAbsent(file, k -> new long[2])[0] += r.getLong(2);
-        default -> counts.computeIfAbsent(file, k -> new long[2])[1] += r.getLong(2);
+        default -> {
+          counts.computeIfAbsent(file, k -> new long[2])[1] += r.getLong(2);
+          reasons.computeIfAbsent(file, k -> new HashMap<>()).merge(r.getString(3), r.getLong(2), Long::sum);
+        }
       }
     }
     long accepted = counts.values().stream().mapToLong(c -> c[0]).sum();
@@ -204,7 +229,7 @@ public final class IngestJob {
     }
     LOG.info("{}: {} file(s) parsed, rows read {} = accepted {} + rejected {}{}", table.tableName(),
         pending.size(), read, accepted, read - accepted, passes ? "" : " — BELOW THE ACCEPTED-SHARE GATE");
-    return new Landed(table, pending, landing, counts, fileInfo, passes);
+    return new Landed(table, pending, landing, counts, fileInfo, reasons, passes);
   }
 
   /** Rejects of every table in one commit, bronze per table (only when it passed the gate), then the log. */
@@ -295,6 +320,26 @@ public final class IngestJob {
     return false;
   }
 
+  /**
+   * Records the key's fingerprint on the first ingest into a warehouse and refuses a different key
+   * afterwards: hashes of two keys never meet, so a key change would silently split identities.
+   */
+  private void checkKey() {
+    String fingerprint = config.pii().fingerprint();
+    if (warehouse.exists(OPS, KEY_TABLE)) {
+      List<Row> recorded = warehouse.read(OPS, KEY_TABLE).select("fingerprint").collectAsList();
+      if (!recorded.isEmpty() && !recorded.get(0).getString(0).equals(fingerprint)) {
+        throw Errors.hmacKeyChanged(warehouse.root(), recorded.get(0).getString(0), fingerprint);
+      }
+      return;
+    }
+    StructType schema = new StructType().add("fingerprint", DataTypes.StringType, false)
+        .add("is_demo_key", DataTypes.BooleanType, false).add("recorded_by_run_id", DataTypes.StringType, false)
+        .add("recorded_at", DataTypes.TimestampType, false);
+    writer.append(warehouse.spark().createDataFrame(List.of(RowFactory.create(fingerprint, config.pii().isDemoKey(),
+        writer.runId(), startedAt)), schema), OPS, KEY_TABLE);
+  }
+
   /** The {@code file|checksum} pairs already landed successfully. */
   private Set<String> alreadyIngested() {
     if (!warehouse.exists(OPS, LOG_TABLE)) {
@@ -318,6 +363,10 @@ public final class IngestJob {
         throw Errors.input("ingest from " + config.exports(), "the exports folder does not exist",
             "Pass --exports DIR (or set TOUCHPOINT_EXPORTS / exports.dir), or run `touchpoint generate` first");
       }
+      if (!fs.getFileStatus(root).isDirectory()) {
+        throw Errors.input("ingest from " + config.exports(), "it is a file, not a folder",
+            "Pass the root folder of the exports to --exports (it holds one folder per source)");
+      }
       Map<String, List<BronzeTable>> bySource = new LinkedHashMap<>();
       for (BronzeTable t : BronzeTable.values()) {
         if (sources.contains(t.source())) {
@@ -330,11 +379,15 @@ public final class IngestJob {
           if (!fs.exists(dir)) {
             throw Errors.missingSource(e.getKey(), d.toString(), java.nio.file.Path.of(dir.toString()));
           }
+          if (!fs.getFileStatus(dir).isDirectory()) {
+            throw Errors.input("ingest source '" + e.getKey() + "' for " + d, dir + " is a file, not a folder",
+                "Deliver the export as a folder " + e.getKey() + "/" + d + "/ holding its files (docs/EXPORTS.md)");
+          }
           FileStatus[] present;
           try {
             present = fs.listStatus(dir);
           } catch (IOException io) {
-            throw Errors.missingSource(e.getKey(), d.toString(), java.nio.file.Path.of(dir.toString()));
+            throw Errors.unreadableFolder(e.getKey(), d.toString(), dir.toString(), io);
           }
           Map<String, FileStatus> byName = new HashMap<>();
           for (FileStatus s : present) {
@@ -348,6 +401,10 @@ public final class IngestJob {
                     "the export folder " + dir + " has no " + expected,
                     "Ask the " + e.getKey() + " system to re-deliver that day's export (an empty file with its header is valid)");
               }
+              if (s.isDirectory()) {
+                throw Errors.input("ingest " + t.tableName() + " for " + d, dir + "/" + expected + " is a folder, not a file",
+                    "Deliver " + expected + " as one file (docs/EXPORTS.md)");
+              }
               out.add(new ExportFile(t, d, e.getKey() + "/" + d + "/" + expected, s.getPath().toString(), s.getLen(), null));
             }
           }
@@ -357,21 +414,22 @@ public final class IngestJob {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw Errors.input("list the exports in " + config.exports(), e.getClass().getSimpleName() + ": " + e.getMessage(),
+          "Check that the folder exists and that the job's user may list it, then rerun", e);
     }
     return out;
   }
 
-  private static RuntimeException userError(RuntimeException e) {
+  /** The user-facing error inside a failed Spark job (an unreadable file), else the failure as it is. */
+  private static RuntimeException userError(Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UnreadableFileException u) {
-        return Errors.input("read " + u.file(), u.reason(),
-            "Ask the source to re-deliver the file, or move it out of the export folder and rerun", u);
+        return Errors.input("read " + u.file(), u.reason(), u.fix(), u);
       }
       if (t instanceof TouchpointException te) {
         return te;
       }
     }
-    return e;
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
   }
 }

@@ -56,7 +56,7 @@ final class ParseFiles implements FlatMapFunction<ExportFile, Row> {
 
   @Override
   public Iterator<Row> call(ExportFile f) {
-    byte[] bytes = files.read(f.absolutePath());
+    byte[] bytes = files.read(f);
     FileParser parser = f.table().parser(f.fileName(), encodings);
     ParseContext ctx = new ParseContext(f.exportDate(), zone, pii, channels, ParseContext.DEFAULT_MAX_AMOUNT_CNY);
     List<Row> out = new ArrayList<>();

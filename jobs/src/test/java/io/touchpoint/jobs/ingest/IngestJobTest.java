@@ -213,7 +213,8 @@ class IngestJobTest {
     assertThatThrownBy(() -> ingest(List.of(D1), Set.of("pos")))
         .isInstanceOf(TouchpointException.class)
         .satisfies(e -> assertThat(((TouchpointException) e).exitCode()).isEqualTo(Errors.EXIT_QUALITY_GATE))
-        .hasMessageContaining("pos__tickets accepted 1 of 2 rows (50.00%)")
+        .hasMessageContaining("pos__tickets accepted 1 of 2 rows (50.00%; pos/2026-01-05/tickets.csv: 1 of 2 rows rejected,"
+            + " mostly NON_NUMERIC_AMOUNT (1))")
         .hasMessageContaining("ops.rejects");
     Warehouse w = warehouse();
     assertThat(w.exists("bronze", "pos__tickets")).isFalse();
