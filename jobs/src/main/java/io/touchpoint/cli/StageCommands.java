@@ -104,8 +104,8 @@ final class StageCommands {
   }
 
   @Command(name = "attribution", mixinStandardHelpOptions = true,
-      description = {"Attribute the purchase occasions of the window ending at --run-date (or of --from..--to) to marketing channels (Markov",
-          "chain solved exactly, heuristics, experience split): gold.attribution_by_channel, gold.attribution_paths,",
+      description = {"Attribute the purchase occasions of the window ending at --run-date (or of --from..--to)",
+          "to marketing channels (Markov chain solved exactly, heuristics, experience split): gold.attribution_by_channel, gold.attribution_paths,",
           "gold.attribution_transitions. Reads silver.touchpoints and silver.orders (identified customers)."})
   static final class Attribution extends JobCommand {
     @Option(names = "--run-date", paramLabel = "YYYY-MM-DD", description = "Last day of the window (or give --from and --to).")
