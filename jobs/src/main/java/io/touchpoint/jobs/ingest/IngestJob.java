@@ -336,8 +336,18 @@ public final class IngestJob {
     StructType schema = new StructType().add("fingerprint", DataTypes.StringType, false)
         .add("is_demo_key", DataTypes.BooleanType, false).add("recorded_by_run_id", DataTypes.StringType, false)
         .add("recorded_at", DataTypes.TimestampType, false);
-    writer.append(warehouse.spark().createDataFrame(List.of(RowFactory.create(fingerprint, config.pii().isDemoKey(),
-        writer.runId(), startedAt)), schema), OPS, KEY_TABLE);
+    try {
+      writer.append(warehouse.spark().createDataFrame(List.of(RowFactory.create(fingerprint, config.pii().isDemoKey(),
+          writer.runId(), startedAt)), schema), OPS, KEY_TABLE);
+    } catch (RuntimeException e) {
+      if (!concurrentCommit(e) || !warehouse.exists(OPS, KEY_TABLE)) {
+        throw e;
+      }
+      // A concurrent first ingest (another source's task) recorded the fingerprint first: check against it.
+      LOG.warn("{}.{}: a concurrent ingest recorded the key first ({}); checking against it", OPS, KEY_TABLE,
+          e.getClass().getSimpleName());
+      checkKey();
+    }
   }
 
   /** The {@code file|checksum} pairs already landed successfully. */
