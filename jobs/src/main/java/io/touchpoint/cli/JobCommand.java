@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -33,20 +34,26 @@ abstract class JobCommand implements Callable<Integer> {
     return false;
   }
 
-  /** The CLV stage's settings and not-identified policy; only the {@code clv} command changes them. */
-  ClvJob.Options clvOptions() {
-    return ClvJob.Options.PIPELINE;
+  /** Settings given on this command's line, keyed like the config file (CLI &gt; env &gt; file &gt; default). */
+  Map<String, String> configFlags() {
+    return Map.of();
+  }
+
+  /** The CLV stage's not-identified policy, with the configured settings; the {@code clv} command fails instead of skipping. */
+  ClvJob.Options clvOptions(TouchpointConfig config) {
+    return new ClvJob.Options(config.clv(), ClvJob.IfNotIdentified.SKIP);
   }
 
   @Override
   public Integer call() {
     List<LocalDate> dates = dates();
-    TouchpointConfig config = warehouseOptions.resolve(demoKeyAllowed());
-    return runPipeline(config, dates, stages(), clvOptions(), spec.name(), spec.commandLine().getOut());
+    Map<String, String> flags = configFlags();
+    TouchpointConfig config = warehouseOptions.resolve(demoKeyAllowed(), flags);
+    return runPipeline(config, dates, stages(), clvOptions(config), spec.name(), spec.commandLine().getOut());
   }
 
   static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, String command, PrintWriter out) {
-    return runPipeline(config, dates, stages, ClvJob.Options.PIPELINE, command, out);
+    return runPipeline(config, dates, stages, new ClvJob.Options(config.clv(), ClvJob.IfNotIdentified.SKIP), command, out);
   }
 
   static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, ClvJob.Options clv,

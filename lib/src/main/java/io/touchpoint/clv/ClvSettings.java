@@ -5,7 +5,7 @@ package io.touchpoint.clv;
  * repeat purchases E[Y(m months)] - E[Y(m-1 months)] are valued at the expected spend, multiplied by
  * the gross {@code margin} and discounted by (1 + {@code monthlyDiscount})^m.
  */
-public record ClvSettings(double margin, double monthlyDiscount, int horizonMonths) {
+public record ClvSettings(double margin, double monthlyDiscount, int horizonMonths) implements java.io.Serializable {
   public static final double WEEKS_PER_MONTH = 52.0 / 12.0;
   public static final ClvSettings DEFAULT = new ClvSettings(0.30, 0.01, 12);
 

@@ -37,7 +37,7 @@ public final class Pipeline {
   private final ClvJob.Options clv;
 
   public Pipeline(Warehouse warehouse, TouchpointConfig config) {
-    this(warehouse, config, ClvJob.Options.PIPELINE);
+    this(warehouse, config, new ClvJob.Options(config.clv(), ClvJob.IfNotIdentified.SKIP));
   }
 
   /** With the CLV stage's settings and not-identified policy (the {@code clv} command's options). */
