@@ -150,7 +150,7 @@ final class StageCommands {
   }
 
   @Command(name = "clv", mixinStandardHelpOptions = true,
-      description = "Fit BG/NBD + Gamma-Gamma on silver.orders up to the run date and write restricted.customer_value,"
+      description = "Fit BG/NBD (or MBG/NBD) + Gamma-Gamma on silver.orders up to the run date and write restricted.customer_value,"
           + " gold.clv_model and gold.ltv_by_acquisition_channel for that date; fails (exit 3) if the data cannot identify the models.")
   static final class Clv extends JobCommand {
     @Option(names = "--run-date", required = true, paramLabel = "YYYY-MM-DD",
@@ -168,6 +168,11 @@ final class StageCommands {
     @Option(names = "--horizon-months", paramLabel = "MONTHS",
         description = "CLV horizon in months, 1..1200 (default: clv.horizon-months, $TOUCHPOINT_CLV_HORIZON_MONTHS, else 12).")
     Integer horizonMonths;
+
+    @Option(names = "--model", paramLabel = "MODEL",
+        description = "Purchase-count model: bgnbd, or mbgnbd (customers may drop out after their first purchase too)"
+            + " (default: clv.model, $TOUCHPOINT_CLV_MODEL, else bgnbd).")
+    String model;
 
     @Override
     List<LocalDate> dates() {
@@ -207,6 +212,14 @@ final class StageCommands {
               "e.g. --horizon-months 12");
         }
         flags.put("clv.horizon-months", horizonMonths.toString());
+      }
+      if (model != null) {
+        String m = model.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!io.touchpoint.clv.ClvSettings.FREQUENCY_MODELS.contains(m)) {
+          throw Errors.usage("use --model " + model, "the customer value stage fits "
+              + io.touchpoint.clv.ClvSettings.FREQUENCY_MODELS, "Pass --model bgnbd or --model mbgnbd");
+        }
+        flags.put("clv.model", m);
       }
       return flags;
     }

@@ -108,5 +108,8 @@ class CliTest {
     Run horizon = run("clv", "--run-date", "2026-03-31", "--horizon-months", "0");
     assertThat(horizon.code()).as("exit code, --horizon-months 0").isEqualTo(Errors.EXIT_USAGE);
     assertThat(horizon.err()).contains("--horizon-months 0");
+    Run model = run("clv", "--run-date", "2026-03-31", "--model", "pareto");
+    assertThat(model.code()).as("exit code, --model pareto").isEqualTo(Errors.EXIT_USAGE);
+    assertThat(model.err()).contains("--model pareto").contains("bgnbd or --model mbgnbd");
   }
 }

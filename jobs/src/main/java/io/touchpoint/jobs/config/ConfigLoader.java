@@ -65,7 +65,7 @@ public final class ConfigLoader {
         Map.copyOf(encodings), partitions, ParseContext.SHANGHAI, clv(flags, file));
   }
 
-  /** {@code clv.margin}, {@code clv.discount-monthly}, {@code clv.horizon-months} (env TOUCHPOINT_CLV_*). */
+  /** {@code clv.margin}, {@code clv.discount-monthly}, {@code clv.horizon-months}, {@code clv.model} (env TOUCHPOINT_CLV_*). */
   private ClvSettings clv(Map<String, String> flags, Properties file) {
     ClvSettings d = ClvSettings.DEFAULT;
     double margin = number(pick(flags, "clv.margin", "TOUCHPOINT_CLV_MARGIN", file, String.valueOf(d.margin())),
@@ -86,7 +86,13 @@ public final class ConfigLoader {
       throw Errors.config("use clv.horizon-months=" + horizon, "the horizon is a whole number of months from 1 to 1200",
           "Set clv.horizon-months (or TOUCHPOINT_CLV_HORIZON_MONTHS) to e.g. 12");
     }
-    return new ClvSettings(margin, discount, (int) horizon);
+    String model = pick(flags, "clv.model", "TOUCHPOINT_CLV_MODEL", file, d.frequencyModel()).strip()
+        .toLowerCase(java.util.Locale.ROOT);
+    if (!ClvSettings.FREQUENCY_MODELS.contains(model)) {
+      throw Errors.config("use clv.model=" + model, "the customer value stage fits " + ClvSettings.FREQUENCY_MODELS,
+          "Set clv.model (or TOUCHPOINT_CLV_MODEL) to bgnbd or mbgnbd");
+    }
+    return new ClvSettings(margin, discount, (int) horizon, model);
   }
 
   private Pii pii(Properties file, boolean demoKeyAllowed) {

@@ -29,7 +29,8 @@ class ConfigLoaderClvTest {
 
   @Test
   void defaultsWithoutAnySetting() {
-    assertThat(clv(Map.of(), null, Map.of())).isEqualTo(new ClvSettings(0.30, 0.01, 12)).isEqualTo(ClvSettings.DEFAULT);
+    assertThat(clv(Map.of(), null, Map.of())).isEqualTo(new ClvSettings(0.30, 0.01, 12, "bgnbd"))
+        .isEqualTo(ClvSettings.DEFAULT);
   }
 
   @Test
@@ -40,6 +41,12 @@ class ConfigLoaderClvTest {
     assertThat(clv(env, f, Map.of())).as("environment over file").isEqualTo(new ClvSettings(0.5, 0.02, 36));
     assertThat(clv(env, f, Map.of("clv.margin", "0.6", "clv.discount-monthly", "0"))).as("flags over environment")
         .isEqualTo(new ClvSettings(0.6, 0.0, 36));
+    Path model = file("clv.model=mbgnbd\n");
+    assertThat(clv(Map.of(), model, Map.of()).frequencyModel()).as("model from the file").isEqualTo("mbgnbd");
+    assertThat(clv(Map.of("TOUCHPOINT_CLV_MODEL", "BGNBD"), model, Map.of()).frequencyModel())
+        .as("model from the environment, any case").isEqualTo("bgnbd");
+    assertThat(clv(Map.of("TOUCHPOINT_CLV_MODEL", "bgnbd"), model, Map.of("clv.model", "mbgnbd")).frequencyModel())
+        .as("model from the flag").isEqualTo("mbgnbd");
   }
 
   @Test
@@ -51,6 +58,9 @@ class ConfigLoaderClvTest {
     assertThatThrownBy(() -> clv(Map.of("TOUCHPOINT_CLV_HORIZON_MONTHS", "6.5"), null, Map.of()))
         .isInstanceOf(TouchpointException.class).hasMessageContaining("clv.horizon-months=6.5")
         .hasMessageContaining("whole number");
+    assertThatThrownBy(() -> clv(Map.of("TOUCHPOINT_CLV_MODEL", "pareto"), null, Map.of()))
+        .isInstanceOf(TouchpointException.class).hasMessageContaining("clv.model=pareto")
+        .hasMessageContaining("bgnbd or mbgnbd");
     assertThatThrownBy(() -> clv(Map.of(), file("clv.discount-monthly=one percent\n"), Map.of()))
         .isInstanceOf(TouchpointException.class).hasMessageContaining("clv.discount-monthly")
         .hasMessageContaining("not a number");
