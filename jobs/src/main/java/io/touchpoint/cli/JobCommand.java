@@ -1,6 +1,8 @@
 package io.touchpoint.cli;
 
+import io.touchpoint.errors.Errors;
 import io.touchpoint.jobs.clv.ClvJob;
+import io.touchpoint.jobs.pipeline.Headlines;
 import io.touchpoint.jobs.config.TouchpointConfig;
 import io.touchpoint.jobs.pipeline.Pipeline;
 import io.touchpoint.jobs.pipeline.RunIds;
@@ -33,6 +35,11 @@ abstract class JobCommand implements Callable<Integer> {
     return false;
   }
 
+  /** Whether a critical alert makes the command exit 6 (after every write); {@code nightly} does. */
+  boolean failsOnCriticalAlert() {
+    return false;
+  }
+
   /** The CLV stage's settings and not-identified policy; only the {@code clv} command changes them. */
   ClvJob.Options clvOptions() {
     return ClvJob.Options.PIPELINE;
@@ -42,7 +49,8 @@ abstract class JobCommand implements Callable<Integer> {
   public Integer call() {
     List<LocalDate> dates = dates();
     TouchpointConfig config = warehouseOptions.resolve(demoKeyAllowed());
-    return runPipeline(config, dates, stages(), clvOptions(), spec.name(), spec.commandLine().getOut());
+    return runPipeline(config, dates, stages(), clvOptions(), spec.name(), spec.commandLine().getOut(),
+        failsOnCriticalAlert());
   }
 
   static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, String command, PrintWriter out) {
@@ -51,11 +59,27 @@ abstract class JobCommand implements Callable<Integer> {
 
   static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, ClvJob.Options clv,
       String command, PrintWriter out) {
+    return runPipeline(config, dates, stages, clv, command, out, false);
+  }
+
+  static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, ClvJob.Options clv,
+      String command, PrintWriter out, boolean failOnCriticalAlert) {
     Instant t0 = Instant.now();
     SparkSession spark = Sessions.create(config, "touchpoint " + command);
     Warehouse warehouse = new Warehouse(spark, config.warehouse());
     Pipeline.Outcome outcome = new Pipeline(warehouse, config, clv).run(dates, stages, RunIds.next(command, t0));
     RunSummary.of(warehouse, outcome).print(out, outcome, Duration.between(t0, Instant.now()));
+    if (stages.contains(Stage.MARTS)) {
+      Headlines.of(warehouse, dates.get(dates.size() - 1)).print(out);
+    }
+    if (outcome.alerts() != null) {
+      Headlines.printAlerts(out, outcome.alerts());
+      out.flush();
+      if (failOnCriticalAlert && !outcome.alerts().criticalRules().isEmpty()) {
+        throw Errors.criticalAlerts(outcome.alerts().runDate().toString(), outcome.alerts().criticalRules());
+      }
+    }
+    out.flush();
     return 0;
   }
 }

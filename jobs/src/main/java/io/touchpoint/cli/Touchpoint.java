@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
         StageCommands.Silver.class,
         StageCommands.Attribution.class,
         StageCommands.Clv.class,
+        MartsCommands.Marts.class,
+        MartsCommands.Alerts.class,
         io.touchpoint.jobs.generate.GenerateCommand.class,
         io.touchpoint.jobs.clv.ClvFitCommand.class,
         io.touchpoint.jobs.attribution.AttributionPathsCommand.class,
