@@ -64,14 +64,19 @@ final class DailyCredits {
     String scope = " AND markov_order = " + o.order() + " AND model IN ("
         + o.models().stream().map(m -> "'" + m.label() + "'").sorted().collect(Collectors.joining(",")) + ")";
     if (credits != null) {
-      Dataset<Row> daily = JourneyCredits.daily(credits).select(lit(runDate).as("run_date"), col("conversion_date"),
-          col("sales_channel"), col("model"), lit(o.order()).as("markov_order"), col("channel"),
-          round(col("conversions"), 9).as("conversions"), round(col("revenue_cny"), 4).as("revenue_cny"));
-      writer.replaceWhere(daily.coalesce(1), AttributionJob.SCHEMA, DAILY, "conversion_date" + window + scope, List.of());
-      Dataset<Row> first = JourneyCredits.firstPurchases(credits).select(lit(runDate).as("run_date"), col("customer_id"),
-          col("first_purchase_date"), col("model"), lit(o.order()).as("markov_order"), col("channel"),
-          round(col("conversions"), 9).as("conversions"), round(col("revenue_cny"), 4).as("revenue_cny"));
-      writer.replaceWhere(first, RESTRICTED, FIRST_PURCHASE, "first_purchase_date" + window + scope, List.of());
+      Dataset<Row> shared = credits.persist(); // read by both writes below
+      try {
+        Dataset<Row> daily = JourneyCredits.daily(shared).select(lit(runDate).as("run_date"), col("conversion_date"),
+            col("sales_channel"), col("model"), lit(o.order()).as("markov_order"), col("channel"),
+            round(col("conversions"), 9).as("conversions"), round(col("revenue_cny"), 4).as("revenue_cny"));
+        writer.replaceWhere(daily.coalesce(1), AttributionJob.SCHEMA, DAILY, "conversion_date" + window + scope, List.of());
+        Dataset<Row> first = JourneyCredits.firstPurchases(shared).select(lit(runDate).as("run_date"), col("customer_id"),
+            col("first_purchase_date"), col("model"), lit(o.order()).as("markov_order"), col("channel"),
+            round(col("conversions"), 9).as("conversions"), round(col("revenue_cny"), 4).as("revenue_cny"));
+        writer.replaceWhere(first, RESTRICTED, FIRST_PURCHASE, "first_purchase_date" + window + scope, List.of());
+      } finally {
+        shared.unpersist();
+      }
     }
     Dataset<Row> reach = JourneyCredits.reach(journeys).select(lit(runDate).as("run_date"), col("end_date"), col("channel"),
         col("journeys"), col("converted_journeys"));

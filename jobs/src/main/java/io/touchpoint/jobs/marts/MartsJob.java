@@ -137,7 +137,9 @@ public final class MartsJob {
             "Run " + t.getValue() + " first (touchpoint nightly --run-date " + o.to() + ")");
       }
     }
-    warehouse.register();
+    for (String t : REQUIRED.keySet()) {
+      bind(t, true);
+    }
     // Delta 4.3.1's SQL parser drops the parameters of spark.sql(text, args) on Spark 4.1
     // (delta-io/delta#7640: DeltaSqlParser does not override parsePlanWithParameters); Spark's
     // legacy substitution binds them before that parser runs. Parameters stay constants-only.
@@ -148,13 +150,16 @@ public final class MartsJob {
     Map<String, Duration> times = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, String> t : OPTIONAL.entrySet()) {
-        String[] p = t.getKey().split("\\.");
-        if (!warehouse.exists(p[0], p[1])) {
+        if (!bind(t.getKey(), false)) {
           LOG.warn("marts: {} does not exist yet; read as empty", t.getKey());
-          spark.sql("CREATE DATABASE IF NOT EXISTS `" + p[0] + "`");
           spark.sql("CREATE OR REPLACE VIEW " + t.getKey() + " AS SELECT * FROM VALUES (" + nulls(t.getValue()) + ") AS t("
               + columnNames(t.getValue()) + ") WHERE false");
           standIns.add(t.getKey());
+        }
+      }
+      for (SqlModel m : models) {
+        if (!m.isView()) {
+          bind(m.name(), false);
         }
       }
       Map<String, Object> args = arguments(o);
@@ -174,7 +179,7 @@ public final class MartsJob {
         } else {
           writer.replaceWhere(df.coalesce(1), m.schema(), m.table(), scope(o, m, args), List.of());
         }
-        register(m);
+        bind(m.name(), true);
         times.put(m.name(), Duration.between(t0, Instant.now()));
       }
     } finally {
@@ -197,12 +202,60 @@ public final class MartsJob {
     return new Result(times);
   }
 
-  /** Names a table just written in the session (as {@link Warehouse#register} does for all), so the next model can read it. */
-  private void register(SqlModel m) {
-    warehouse.spark().sql("CREATE DATABASE IF NOT EXISTS `" + m.schema() + "`");
-    warehouse.spark().sql("CREATE TABLE IF NOT EXISTS `" + m.schema() + "`.`" + m.table() + "` USING delta LOCATION '"
-        + warehouse.path(m.schema(), m.table()).replace("'", "\\'") + "'");
+  /**
+   * Makes {@code schema.table} in the session's catalog name this warehouse's table (the models read
+   * tables by name). An entry left by another warehouse of the same session (tests run several) is
+   * dropped first: the tables are external, so that only forgets the name. Returns false, with no
+   * entry left, when the table does not exist here.
+   */
+  private boolean bind(String name, boolean required) {
+    SparkSession spark = warehouse.spark();
+    String[] p = name.split("\\.");
+    String path = warehouse.path(p[0], p[1]);
+    boolean exists = warehouse.exists(p[0], p[1]);
+    if (spark.catalog().tableExists(name)) {
+      boolean view;
+      try {
+        view = "VIEW".equalsIgnoreCase(spark.catalog().getTable(name).tableType());
+      } catch (org.apache.spark.sql.AnalysisException e) {
+        throw new IllegalStateException(e);
+      }
+      String location = null;
+      if (!view) {
+        for (Row r : spark.sql("DESCRIBE TABLE EXTENDED " + name).collectAsList()) {
+          if ("Location".equals(r.getString(0))) {
+            location = r.getString(1);
+          }
+        }
+      }
+      if (exists && location != null && qualified(location).equals(qualified(path))) {
+        return true;
+      }
+      spark.sql((view ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + name);
+    }
+    if (!exists) {
+      if (required) {
+        throw new IllegalStateException(name + " was just written but does not exist at " + path);
+      }
+      spark.sql("CREATE DATABASE IF NOT EXISTS `" + p[0] + "`");
+      return false;
+    }
+    spark.sql("CREATE DATABASE IF NOT EXISTS `" + p[0] + "`");
+    // The qualified path: a relative one would be resolved against the session's warehouse folder.
+    spark.sql("CREATE TABLE IF NOT EXISTS `" + p[0] + "`.`" + p[1] + "` USING delta LOCATION '"
+        + qualified(path).replace("'", "\\'") + "'");
+    return true;
   }
+
+  private String qualified(String location) {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
+    try {
+      return p.getFileSystem(warehouse.spark().sparkContext().hadoopConfiguration()).makeQualified(p).toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
 
   /** Tables of earlier stages a model may read. */
   static Set<String> sources() {
