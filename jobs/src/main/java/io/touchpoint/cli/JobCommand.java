@@ -53,7 +53,7 @@ abstract class JobCommand implements Callable<Integer> {
       String command, PrintWriter out) {
     Instant t0 = Instant.now();
     SparkSession spark = Sessions.create(config, "touchpoint " + command);
-    Warehouse warehouse = new Warehouse(spark, config.warehouse());
+    Warehouse warehouse = Warehouse.open(spark, config.warehouse());
     Pipeline.Outcome outcome = new Pipeline(warehouse, config, clv).run(dates, stages, RunIds.next(command, t0));
     RunSummary.of(warehouse, outcome).print(out, outcome, Duration.between(t0, Instant.now()));
     return 0;

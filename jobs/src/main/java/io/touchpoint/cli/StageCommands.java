@@ -127,9 +127,8 @@ final class StageCommands {
       TouchpointConfig config = warehouseOptions.resolve(false);
       Instant t0 = Instant.now();
       SparkSession spark = Sessions.create(config, "touchpoint attribution");
-      Warehouse warehouse = new Warehouse(spark, config.warehouse());
+      Warehouse warehouse = Warehouse.open(spark, config.warehouse());
       AttributionJob.Result r = new AttributionJob(warehouse, RunIds.next("attribution", t0)).run(options);
-      warehouse.register();
       spec.commandLine().getOut().printf(java.util.Locale.ROOT,
           "attribution %s (window %s..%s, order %d): %.0f conversions (%.0f direct), %.0f journeys without conversion,"
               + " %d distinct paths%nwrote gold.%s, gold.%s%s%nelapsed: %.1f s%n",
