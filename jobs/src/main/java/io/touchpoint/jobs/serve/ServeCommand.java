@@ -57,10 +57,10 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin WarehouseOptions warehouseOptions;
 
-  @Option(names = "--port", defaultValue = "15002", description = "Port (default ${DEFAULT-VALUE}, Spark Connect's; 0 picks a free one).")
+  @Option(names = "--port", defaultValue = "15002", paramLabel = "PORT", description = "Port (default ${DEFAULT-VALUE}, Spark Connect's; 0 picks a free one).")
   int port;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1",
+  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
       description = "Address to bind (default ${DEFAULT-VALUE}: this machine only). Any other address needs a token.")
   String host;
 
@@ -72,7 +72,7 @@ public final class ServeCommand implements Callable<Integer> {
       description = "File holding the clients' bearer token (default: $TOUCHPOINT_SERVE_TOKEN_FILE, else $TOUCHPOINT_SERVE_TOKEN).")
   Path tokenFile;
 
-  @Option(names = "--refresh-seconds", defaultValue = "60",
+  @Option(names = "--refresh-seconds", defaultValue = "60", paramLabel = "SECONDS",
       description = "Re-list the warehouse's tables this often, so tables a later run creates get a name (default ${DEFAULT-VALUE}; 0: never).")
   int refreshSeconds;
 
@@ -146,14 +146,13 @@ public final class ServeCommand implements Callable<Integer> {
     return s;
   }
 
-  /** The folder a BI client may read: the gold schema's, qualified (file:/…, s3a://…). */
+  /**
+   * The folder a BI client may read: the gold schema's, qualified ({@code s3a://…/gold} as given,
+   * a local path made absolute as {@code file:/…/gold}) without instantiating a file system.
+   */
   static URI readable(TouchpointConfig config) {
-    org.apache.hadoop.fs.Path gold = new org.apache.hadoop.fs.Path(config.warehouse(), AccessRole.AGGREGATES);
-    try {
-      return gold.getFileSystem(new org.apache.hadoop.conf.Configuration()).makeQualified(gold).toUri();
-    } catch (IOException e) {
-      throw Errors.config("resolve the warehouse " + config.warehouse(), e.getMessage(), "Check --warehouse");
-    }
+    URI gold = new org.apache.hadoop.fs.Path(config.warehouse(), AccessRole.AGGREGATES).toUri();
+    return gold.getScheme() != null ? gold : new java.io.File(gold.getPath()).getAbsoluteFile().toURI();
   }
 
   private static boolean rootExists(Warehouse warehouse) {
