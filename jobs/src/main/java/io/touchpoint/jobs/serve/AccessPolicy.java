@@ -65,14 +65,15 @@ public final class AccessPolicy {
       "SetNamespaceCommand", "SetCatalogCommand", "DropTempViewCommand");
 
   /**
-   * Leaves that read no stored file: literal rows, ranges, references, and the RDDs that server
-   * code builds (Delta caches a table's log state as a {@code LogicalRDD}; a client has no way to
-   * send an RDD, its rows arrive as a {@code LocalRelation}).
+   * Leaves that read no stored file: literal rows, ranges, references, the rows an allowed command
+   * returned ({@code CommandResult}, e.g. {@code spark.sql("SHOW TABLES").filter(…)}), and the RDDs
+   * that server code builds (Delta caches a table's log state as a {@code LogicalRDD}; a client
+   * has no way to send an RDD, its rows arrive as a {@code LocalRelation}).
    */
   static final Set<String> SAFE_LEAVES = Set.of(
       "LocalRelation", "OneRowRelation", "Range", "CTERelationRef", "ResolvedNamespace", "EmptyRelation",
       "ResolvedTempView", "ResolvedPersistentView", "ResolvedFunc", "ResolvedNonPersistentFunc",
-      "ResolvedPersistentFunc", "LogicalRDD", "ExternalRDD");
+      "ResolvedPersistentFunc", "LogicalRDD", "ExternalRDD", "CommandResult");
 
   private final AccessRole role;
   private final String readable;
@@ -144,7 +145,7 @@ public final class AccessPolicy {
       checkTable(r.table(), out);
     } else if (node instanceof HiveTableRelation h) {
       out.add("read the Hive table " + h.tableMeta().identifier());
-    } else if (node instanceof LeafNode && !SAFE_LEAVES.contains(kind)) {
+    } else if (node instanceof LeafNode && !(node instanceof Command) && !SAFE_LEAVES.contains(kind)) {
       out.add("read from " + kind);
     }
     return out;

@@ -37,7 +37,8 @@ import org.sparkproject.connect.protobuf.Message;
  *       housekeeping: no writes, streams, registrations, checkpoints, ML or external commands;</li>
  *   <li>a DataFrame read by path ({@code spark.read().load(path)}) outside the readable folder is
  *       refused before Spark lists the folder or infers its schema, so the answer does not even
- *       say whether the path exists.</li>
+ *       say whether the path exists; a read of a source that is not files ({@code jdbc}, a class
+ *       name) is refused before Spark connects to it.</li>
  * </ul>
  * Refusals close the call with {@code PERMISSION_DENIED} and a message saying why.
  */
@@ -53,6 +54,12 @@ public final class BiRequestInterceptor implements ServerInterceptor {
    */
   static final Set<String> CODE = Set.of("CommonInlineUserDefinedFunction", "CommonInlineUserDefinedTableFunction",
       "CommonInlineUserDefinedDataSource", "ScalarScalaUDF", "JavaUDF", "PythonUDF", "PythonUDTF", "PythonDataSource");
+
+  /**
+   * Sources a DataFrame reader may name: files, judged by path here and by {@link AccessPolicy}.
+   * Others (jdbc, kafka, a class name) would connect or run code while the read is resolved.
+   */
+  static final Set<String> FILE_FORMATS = Set.of("delta", "parquet", "json", "csv", "orc", "text", "avro", "binaryfile");
 
   private final AccessPolicy policy;
 
@@ -136,6 +143,9 @@ public final class BiRequestInterceptor implements ServerInterceptor {
       out.add("send code to the server (" + m.getDescriptorForType().getName() + ": a user-defined function or typed lambda)");
     }
     if (m instanceof Read.DataSource ds) {
+      if (ds.hasFormat() && !FILE_FORMATS.contains(ds.getFormat().toLowerCase(java.util.Locale.ROOT))) {
+        out.add("read from the source '" + ds.getFormat() + "'");
+      }
       List<String> paths = new ArrayList<>(ds.getPathsList());
       if (ds.getOptionsMap().containsKey("path")) {
         paths.add(ds.getOptionsMap().get("path"));

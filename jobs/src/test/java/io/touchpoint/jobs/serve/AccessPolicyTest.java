@@ -131,6 +131,8 @@ class AccessPolicyTest {
     Dataset<Row> goldByPath = spark.read().format("delta").load(gold);
     Dataset<Row> silverByPath = spark.read().format("delta").load(silver);
     Dataset<Row> silverFiles = spark.read().parquet(silver);
+    Dataset<Row> tables = spark.sql("SHOW TABLES IN gold").filter("tableName = 'kpi'");
+    assertThatCode(() -> bi.check(tables.queryExecution().analyzed())).as("the rows of a SHOW").doesNotThrowAnyException();
     assertThatCode(() -> bi.check(goldByPath.queryExecution().analyzed())).doesNotThrowAnyException();
     assertThat(goldByPath.count()).isEqualTo(2);
     assertThatThrownBy(() -> bi.check(silverByPath.queryExecution().analyzed())).hasMessageContaining("Cannot read orders in ");

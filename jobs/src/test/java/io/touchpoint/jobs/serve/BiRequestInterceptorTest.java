@@ -44,6 +44,10 @@ class BiRequestInterceptorTest {
     AnalyzePlanRequest schema = AnalyzePlanRequest.newBuilder().setSchema(AnalyzePlanRequest.Schema.newBuilder()
         .setPlan(Plan.newBuilder().setRoot(read("/etc")))).build();
     assertThat(BI.refusal(schema)).as("asking for a schema reads the files too").isEqualTo("read /etc");
+    Relation jdbc = Relation.newBuilder().setRead(Read.newBuilder().setDataSource(Read.DataSource.newBuilder()
+        .setFormat("jdbc").putOptions("url", "jdbc:postgresql://crm.internal/members").putOptions("dbtable", "members"))).build();
+    assertThat(BI.refusal(execute(Plan.newBuilder().setRoot(jdbc).build()))).as("Spark would connect while resolving")
+        .isEqualTo("read from the source 'jdbc'");
   }
 
   @Test
