@@ -86,7 +86,7 @@ class StandaloneClusterIT {
         "--conf", "spark.default.parallelism=2",
         "--conf", "spark.databricks.delta.snapshotPartitions=2",
         jar.toString(),
-        "nightly", "--run-date", RUN_DATE.toString(),
+        "nightly", "--demo", "--run-date", RUN_DATE.toString(),
         "--exports", exports.toString(), "--warehouse", tmp.resolve("cluster").toString()));
     submitted = cluster.submit(args, Map.of("TOUCHPOINT_HMAC_KEY", Pii.DEMO_KEY), Duration.ofMinutes(25));
     clusterWallTime = Duration.between(t0, Instant.now());
