@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -40,9 +41,14 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
     return false;
   }
 
-  /** The CLV stage's settings and not-identified policy; only the {@code clv} command changes them. */
-  ClvJob.Options clvOptions() {
-    return ClvJob.Options.PIPELINE;
+  /** Settings given on this command's line, keyed like the config file (CLI &gt; env &gt; file &gt; default). */
+  Map<String, String> configFlags() {
+    return Map.of();
+  }
+
+  /** The CLV stage's not-identified policy, with the configured settings; the {@code clv} command fails instead of skipping. */
+  ClvJob.Options clvOptions(TouchpointConfig config) {
+    return new ClvJob.Options(config.clv(), ClvJob.IfNotIdentified.SKIP);
   }
 
   /** The sources the ingest stage lands; only the {@code ingest} command narrows them. */
@@ -52,7 +58,7 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
 
   /** Checks the command's own options the way the run would (dry runs call it too). */
   void validate() {
-    clvOptions();
+    clvOptions(warehouseOptions.resolve(true, configFlags()));
   }
 
   /** The stages that write the incremental state (bronze, silver): never run into a sandbox. */
@@ -63,8 +69,8 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
     List<LocalDate> dates = dates();
     Set<String> sources = sources();
     Optional<Sandbox> sandbox = sandbox(stages());
-    TouchpointConfig config = warehouseOptions.resolve(demoKeyAllowed());
-    return runPipeline(config, sandbox, dates, stages(), clvOptions(), sources, spec.name(), spec.commandLine().getOut());
+    TouchpointConfig config = warehouseOptions.resolve(demoKeyAllowed(), configFlags());
+    return runPipeline(config, sandbox, dates, stages(), clvOptions(config), sources, spec.name(), spec.commandLine().getOut());
   }
 
   @Override
@@ -72,7 +78,7 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
     List<LocalDate> dates = dates();
     validate();
     Set<String> sources = sources();
-    TouchpointConfig config = warehouseOptions.resolve(true);
+    TouchpointConfig config = warehouseOptions.resolve(true, configFlags());
     List<String> writes = new ArrayList<>();
     EnumSet.copyOf(stages()).forEach(s -> writes.addAll(StageTables.writes(s, sources)));
     Plan.Builder plan = Plan.of(spec.qualifiedName(" ").replaceFirst("^touchpoint ", ""))
@@ -106,8 +112,8 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
   }
 
   static int runPipeline(TouchpointConfig config, List<LocalDate> dates, Set<Stage> stages, String command, PrintWriter out) {
-    return runPipeline(config, Optional.empty(), dates, stages, ClvJob.Options.PIPELINE, Set.copyOf(BronzeTable.sources()),
-        command, out);
+    return runPipeline(config, Optional.empty(), dates, stages, new ClvJob.Options(config.clv(), ClvJob.IfNotIdentified.SKIP),
+        Set.copyOf(BronzeTable.sources()), command, out);
   }
 
   static int runPipeline(TouchpointConfig config, Optional<Sandbox> sandbox, List<LocalDate> dates, Set<Stage> stages,

@@ -2,10 +2,8 @@ package io.touchpoint.cli;
 
 import io.touchpoint.jobs.clv.ClvJob;
 import io.touchpoint.errors.Errors;
-import io.touchpoint.clv.ClvSettings;
 import io.touchpoint.attribution.AttributionJourneys;
 import io.touchpoint.ingest.BronzeTable;
-import io.touchpoint.attribution.HeuristicAttribution;
 import io.touchpoint.jobs.attribution.AttributionJob;
 import io.touchpoint.jobs.attribution.AttributionModel;
 import io.touchpoint.jobs.config.TouchpointConfig;
@@ -18,8 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -138,6 +138,14 @@ final class StageCommands {
     @Option(names = "--seed", defaultValue = "1", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--level", defaultValue = "0.95",
+        description = "Level of the Markov bootstrap intervals on conversions and revenue (default ${DEFAULT-VALUE}).")
+    double level;
+
+    @Option(names = "--half-life-days", defaultValue = "7", paramLabel = "DAYS",
+        description = "Time decay: a touch's weight halves for every N days between it and the conversion (default ${DEFAULT-VALUE}).")
+    double halfLifeDays;
+
     @Option(names = "--experience-days", defaultValue = "14", description = "Experience split: store visit at most N days before the online order (default ${DEFAULT-VALUE}).")
     int experienceDays;
 
@@ -177,8 +185,8 @@ final class StageCommands {
     }
 
     AttributionJob.Options options() {
-      return new AttributionJob.Options(period(), order, AttributionModel.parse(models), bootstrap, seed, 0.95,
-          HeuristicAttribution.DEFAULT_HALF_LIFE.toDays(), experienceDays, storeShare);
+      return new AttributionJob.Options(period(), order, AttributionModel.parse(models), bootstrap, seed, level,
+          halfLifeDays, experienceDays, storeShare);
     }
 
     @Override
@@ -206,21 +214,29 @@ final class StageCommands {
   }
 
   @Command(name = "clv", mixinStandardHelpOptions = true,
-      description = "Fit BG/NBD + Gamma-Gamma on silver.orders up to the run date and write restricted.customer_value,"
+      description = "Fit BG/NBD (or MBG/NBD) + Gamma-Gamma on silver.orders up to the run date and write restricted.customer_value,"
           + " gold.clv_model and gold.ltv_by_acquisition_channel for that date; fails (exit 3) if the data cannot identify the models.")
   static final class Clv extends JobCommand {
     @Option(names = "--run-date", required = true, paramLabel = "YYYY-MM-DD",
         description = "Calibration end: orders up to and including this business date.")
     LocalDate runDate;
 
-    @Option(names = "--margin", defaultValue = "0.30", description = "Gross margin applied to spend (default ${DEFAULT-VALUE}).")
-    double margin;
+    @Option(names = "--margin", paramLabel = "SHARE",
+        description = "Gross margin applied to spend, 0..1 (default: clv.margin, $TOUCHPOINT_CLV_MARGIN, else 0.30).")
+    Double margin;
 
-    @Option(names = "--discount-monthly", defaultValue = "0.01", description = "Monthly discount rate (default ${DEFAULT-VALUE}).")
-    double discountMonthly;
+    @Option(names = "--discount-monthly", paramLabel = "RATE",
+        description = "Monthly discount rate, 0..1 (default: clv.discount-monthly, $TOUCHPOINT_CLV_DISCOUNT_MONTHLY, else 0.01).")
+    Double discountMonthly;
 
-    @Option(names = "--horizon-months", defaultValue = "12", description = "CLV horizon in months (default ${DEFAULT-VALUE}).")
-    int horizonMonths;
+    @Option(names = "--horizon-months", paramLabel = "MONTHS",
+        description = "CLV horizon in months, 1..1200 (default: clv.horizon-months, $TOUCHPOINT_CLV_HORIZON_MONTHS, else 12).")
+    Integer horizonMonths;
+
+    @Option(names = "--model", paramLabel = "MODEL",
+        description = "Purchase-count model: bgnbd, or mbgnbd (customers may drop out after their first purchase too)"
+            + " (default: clv.model, $TOUCHPOINT_CLV_MODEL, else bgnbd).")
+    String model;
 
     @Override
     List<LocalDate> dates() {
@@ -237,18 +253,44 @@ final class StageCommands {
       return true; // the clv stage hashes nothing, so it needs no HMAC key
     }
 
+    /** The flags given, checked here so that a bad flag is a usage error (a bad env or file value is a config error). */
     @Override
-    ClvJob.Options clvOptions() {
-      if (!(margin >= 0 && margin <= 1)) {
-        throw Errors.usage("use --margin " + margin, "the margin is a share between 0 and 1", "e.g. --margin 0.30");
+    Map<String, String> configFlags() {
+      Map<String, String> flags = new HashMap<>();
+      if (margin != null) {
+        if (!(margin >= 0 && margin <= 1)) {
+          throw Errors.usage("use --margin " + margin, "the margin is a share between 0 and 1", "e.g. --margin 0.30");
+        }
+        flags.put("clv.margin", margin.toString());
       }
-      if (!(discountMonthly >= 0)) {
-        throw Errors.usage("use --discount-monthly " + discountMonthly, "the rate must be 0 or more", "e.g. --discount-monthly 0.01");
+      if (discountMonthly != null) {
+        if (!(discountMonthly >= 0 && discountMonthly < 1)) {
+          throw Errors.usage("use --discount-monthly " + discountMonthly, "the rate must be in [0, 1)",
+              "e.g. --discount-monthly 0.01");
+        }
+        flags.put("clv.discount-monthly", discountMonthly.toString());
       }
-      if (horizonMonths < 1) {
-        throw Errors.usage("use --horizon-months " + horizonMonths, "the horizon must be at least one month", "e.g. --horizon-months 12");
+      if (horizonMonths != null) {
+        if (horizonMonths < 1 || horizonMonths > 1200) {
+          throw Errors.usage("use --horizon-months " + horizonMonths, "the horizon must be 1 to 1200 months",
+              "e.g. --horizon-months 12");
+        }
+        flags.put("clv.horizon-months", horizonMonths.toString());
       }
-      return new ClvJob.Options(new ClvSettings(margin, discountMonthly, horizonMonths), ClvJob.IfNotIdentified.FAIL);
+      if (model != null) {
+        String m = model.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!io.touchpoint.clv.ClvSettings.FREQUENCY_MODELS.contains(m)) {
+          throw Errors.usage("use --model " + model, "the customer value stage fits "
+              + io.touchpoint.clv.ClvSettings.FREQUENCY_MODELS, "Pass --model bgnbd or --model mbgnbd");
+        }
+        flags.put("clv.model", m);
+      }
+      return flags;
+    }
+
+    @Override
+    ClvJob.Options clvOptions(TouchpointConfig config) {
+      return new ClvJob.Options(config.clv(), ClvJob.IfNotIdentified.FAIL);
     }
   }
 

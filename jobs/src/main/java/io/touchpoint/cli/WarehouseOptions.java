@@ -41,7 +41,12 @@ public final class WarehouseOptions {
   boolean demo;
 
   public TouchpointConfig resolve(boolean demoKeyAllowed) {
-    Map<String, String> flags = new HashMap<>();
+    return resolve(demoKeyAllowed, Map.of());
+  }
+
+  /** As above, with a command's own settings given on its command line (keyed like the config file). */
+  public TouchpointConfig resolve(boolean demoKeyAllowed, Map<String, String> commandFlags) {
+    Map<String, String> flags = new HashMap<>(commandFlags);
     if (exports != null) {
       flags.put("exports.dir", exports);
     }

@@ -133,4 +133,42 @@ class CliTest {
     assertThat(m.find()).isTrue();
     assertThat(Arrays.asList(m.group(1).trim().split("\\s+"))).isEqualTo(launcher);
   }
+
+  @Test
+  void attributionTakesTheIntervalLevelAndTheTimeDecayHalfLife() {
+    CommandLine cl = Touchpoint.commandLine();
+    CommandLine.ParseResult parsed = cl.parseArgs("attribution", "--run-date", "2026-03-31", "--window-days", "29",
+        "--models", "markov,time_decay", "--bootstrap", "20", "--level", "0.5", "--half-life-days", "1");
+    var options = ((StageCommands.Attribution) parsed.subcommand().commandSpec().userObject()).options();
+    assertThat(options.level()).as("--level").isEqualTo(0.5);
+    assertThat(options.halfLifeDays()).as("--half-life-days").isEqualTo(1.0);
+    assertThat(options.bootstrap()).as("--bootstrap").isEqualTo(20);
+    var defaults = ((StageCommands.Attribution) Touchpoint.commandLine().parseArgs("attribution", "--run-date",
+        "2026-03-31").subcommand().commandSpec().userObject()).options();
+    assertThat(defaults.level()).as("default level").isEqualTo(0.95);
+    assertThat(defaults.halfLifeDays()).as("default half-life").isEqualTo(7.0);
+  }
+
+  @Test
+  void badAttributionLevelsAndHalfLivesAreUsageErrors() {
+    Run level = run("attribution", "--run-date", "2026-03-31", "--level", "1.5");
+    assertThat(level.code()).as("exit code, --level 1.5").isEqualTo(Errors.EXIT_USAGE);
+    assertThat(level.err()).contains("confidence level 1.5").contains("between 0 and 1");
+    Run halfLife = run("attribution", "--run-date", "2026-03-31", "--half-life-days", "-2");
+    assertThat(halfLife.code()).as("exit code, --half-life-days -2").isEqualTo(Errors.EXIT_USAGE);
+    assertThat(halfLife.err()).contains("--half-life-days -2.0").contains("Pass e.g. --half-life-days 7");
+  }
+
+  @Test
+  void badClvFlagsAreUsageErrorsBeforeAnythingStarts() {
+    Run margin = run("clv", "--run-date", "2026-03-31", "--margin", "1.5");
+    assertThat(margin.code()).as("exit code, --margin 1.5").isEqualTo(Errors.EXIT_USAGE);
+    assertThat(margin.err()).contains("--margin 1.5").contains("between 0 and 1");
+    Run horizon = run("clv", "--run-date", "2026-03-31", "--horizon-months", "0");
+    assertThat(horizon.code()).as("exit code, --horizon-months 0").isEqualTo(Errors.EXIT_USAGE);
+    assertThat(horizon.err()).contains("--horizon-months 0");
+    Run model = run("clv", "--run-date", "2026-03-31", "--model", "pareto");
+    assertThat(model.code()).as("exit code, --model pareto").isEqualTo(Errors.EXIT_USAGE);
+    assertThat(model.err()).contains("--model pareto").contains("bgnbd or --model mbgnbd");
+  }
 }

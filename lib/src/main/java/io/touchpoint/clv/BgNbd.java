@@ -90,10 +90,16 @@ public record BgNbd(double r, double alpha, double a, double b) implements Frequ
     return expectedIfAlive(0, 0, t);
   }
 
-  /** P(at least one repeat purchase in the next t weeks | x, t_x, T). */
-  public double probabilityAnyPurchase(int x, double recency, double age, double t) {
-    double noneIfAlive = (r + x) * (Math.log(alpha + age) - Math.log(alpha + age + t));
-    return probabilityAlive(x, recency, age) * -Math.expm1(noneIfAlive);
+  /**
+   * 1 - ((alpha+T)/(alpha+T+t))^(r+x): an alive customer drops out only right after a purchase, so
+   * the first one comes unless the Poisson process (lambda | x, T ~ Gamma(r+x, alpha+T)) stays silent.
+   */
+  @Override
+  public double probabilityAnyIfAlive(int x, double age, double t) {
+    if (t <= 0) {
+      return 0;
+    }
+    return -Math.expm1((r + x) * (Math.log(alpha + age) - Math.log(alpha + age + t)));
   }
 
   /**

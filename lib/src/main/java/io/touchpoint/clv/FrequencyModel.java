@@ -1,11 +1,11 @@
 package io.touchpoint.clv;
 
 /**
- * A fitted model of repeat-purchase counts (BG/NBD or Pareto/NBD), times in weeks. Both write the
+ * A fitted model of repeat-purchase counts (BG/NBD, MBG/NBD or Pareto/NBD), times in weeks. All write the
  * conditional expectation as E[Y(t) | x, t_x, T] = P(alive | x, t_x, T) * E[Y(t) | alive, x, T],
  * which lets {@link Valuation} compute the second factor once per (x, T) pair.
  */
-public sealed interface FrequencyModel permits BgNbd, ParetoNbd {
+public sealed interface FrequencyModel permits BgNbd, ModifiedBgNbd, ParetoNbd {
 
   String name();
 
@@ -19,6 +19,14 @@ public sealed interface FrequencyModel permits BgNbd, ParetoNbd {
 
   /** E[X(t)] for a customer just acquired: expected repeat purchases in the first t weeks. */
   double expectedNew(double t);
+
+  /** P(at least one repeat purchase in (T, T + t] | alive at T, x, T). */
+  double probabilityAnyIfAlive(int x, double age, double t);
+
+  /** P(at least one repeat purchase in the next t weeks | x, t_x, T). */
+  default double probabilityAnyPurchase(int x, double recency, double age, double t) {
+    return probabilityAlive(x, recency, age) * probabilityAnyIfAlive(x, age, t);
+  }
 
   /** E[Y(t) | x, t_x, T]: expected repeat purchases in the next t weeks. */
   default double expected(int x, double recency, double age, double t) {

@@ -106,6 +106,30 @@ public record ParetoNbd(double r, double alpha, double s, double beta) implement
     return (r + x) * (beta + age) / (alpha + age) * FrequencyModel.oneMinusPowerOver(logQ, s - 1);
   }
 
+  /**
+   * P(a purchase in (T, T+t] | alive at T). Given alive at T, lambda ~ Gamma(r+x, alpha+T) and
+   * mu ~ Gamma(s, beta+T) independently, and a purchase comes before the dropout with probability
+   * E[lambda/(lambda+mu) (1 - e^-(lambda+mu) t)] = E[∫_0^t lambda e^-lambda u e^-mu u du]
+   * = (r+x) (alpha+T)^(r+x) (beta+T)^s ∫_T^(T+t) (alpha+y)^-(r+x+1) (beta+y)^-s dy.
+   * The integral is H(T) - H(T+t) with H(y) = (m+y)^-k / k 2F1(k, c; k+1; |alpha-beta|/(m+y)),
+   * k = r+s+x and, as in the likelihood, m = alpha, c = s when alpha &gt;= beta, else m = beta, c = r+x+1.
+   */
+  @Override
+  public double probabilityAnyIfAlive(int x, double age, double t) {
+    if (t <= 0) {
+      return 0;
+    }
+    double k = r + s + x;
+    boolean alphaLarger = alpha >= beta;
+    double m = alphaLarger ? alpha : beta;
+    double c = alphaLarger ? s : r + x + 1;
+    double d = Math.abs(alpha - beta);
+    double atAge = Hypergeometric.log(k, c, k + 1, d / (m + age)) - k * Math.log(m + age);
+    double atEnd = Hypergeometric.log(k, c, k + 1, d / (m + age + t)) - k * Math.log(m + age + t);
+    double logIntegral = atAge + Math.log(-Math.expm1(atEnd - atAge)) - Math.log(k);
+    return Math.exp(Math.log(r + x) + (r + x) * Math.log(alpha + age) + s * Math.log(beta + age) + logIntegral);
+  }
+
   @Override
   public double expectedNew(double t) {
     return r * beta / alpha * FrequencyModel.oneMinusPowerOver(Math.log(beta) - Math.log(beta + t), s - 1);

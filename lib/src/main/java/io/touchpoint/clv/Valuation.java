@@ -30,9 +30,11 @@ public final class Valuation {
     Groups pairs = Groups.of(rx, rage, null);
     double[] ifAliveHorizon = new double[pairs.count()];
     double[] ifAliveDiscounted = new double[pairs.count()];
+    double[] ifAliveAny = new double[pairs.count()];
     IntStream.range(0, pairs.count()).parallel().forEach(g -> {
       int r = pairs.first()[g];
       ifAliveHorizon[g] = model.expectedIfAlive(rx[r], rage[r], horizonWeeks);
+      ifAliveAny[g] = model.probabilityAnyIfAlive(rx[r], rage[r], horizonWeeks);
       ifAliveDiscounted[g] = discountedPurchasesIfAlive(model, rx[r], rage[r], settings);
     });
     double[] alivePerRow = new double[rows.size()];
@@ -44,16 +46,18 @@ public final class Valuation {
     double[] alive = new double[n];
     double[] spendPer = new double[n];
     double[] clv = new double[n];
+    double[] any = new double[n];
     double[] monetary = customers.monetary();
     IntStream.range(0, n).parallel().forEach(i -> {
       int row = rows.rowOfCustomer()[i];
       int g = pairs.groupOf()[row];
       alive[i] = alivePerRow[row];
       expected[i] = alive[i] * ifAliveHorizon[g];
+      any[i] = alive[i] * ifAliveAny[g];
       spendPer[i] = spend == null ? Double.NaN : spend.expectedSpend(x[i], monetary == null ? Double.NaN : monetary[i]);
       clv[i] = settings.margin() * spendPer[i] * alive[i] * ifAliveDiscounted[g];
     });
-    return new Predictions(horizonWeeks, expected, alive, spendPer, clv);
+    return new Predictions(horizonWeeks, expected, alive, spendPer, clv, any);
   }
 
   /** sum_m (E[Y(m w) | alive] - E[Y((m-1) w) | alive]) / (1 + d)^m. */

@@ -10,7 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
-import io.touchpoint.clv.BgNbd;
+import io.touchpoint.clv.FrequencyModel;
 import io.touchpoint.clv.ClvSettings;
 import io.touchpoint.clv.GammaGamma;
 import io.touchpoint.clv.Valuation;
@@ -108,7 +108,7 @@ public final class ClvScoring {
   static final class Predict implements UDF4<Integer, Double, Double, Double, Row> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<ClvParameters> parameters;
-    private transient BgNbd frequency;
+    private transient FrequencyModel frequency;
     private transient GammaGamma spend;
     private transient ClvSettings settings;
 

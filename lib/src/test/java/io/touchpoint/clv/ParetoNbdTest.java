@@ -2,6 +2,7 @@ package io.touchpoint.clv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,5 +59,49 @@ class ParetoNbdTest {
         new double[] {1, 5});
     assertThat(new ParetoNbd(0.55, 10.58, 0.61, 11.67).logLikelihood(heavy)).as("alpha < beta").isFinite();
     assertThat(new ParetoNbd(0.55, 30, 0.61, 2).logLikelihood(heavy)).as("alpha > beta").isFinite();
+  }
+
+  /**
+   * P(at least one purchase in the next t weeks) against numerical quadrature (mpmath, 30 digits) of
+   * its definition: P(alive) × ∫_0^t E[lambda e^(-lambda u)] E[e^(-mu u)] du with lambda ~ Gamma(r+x,
+   * alpha+T) and mu ~ Gamma(s, beta+T), P(alive) from the likelihood's integral; on both sides of the
+   * alpha/beta swap (the BTYD vignette's estimates have alpha &lt; beta).
+   */
+  @Test
+  void probabilityOfAnyPurchaseMatchesQuadrature() {
+    ParetoNbd btyd = new ParetoNbd(0.5534, 10.5802, 0.6061, 11.6562);
+    assertThat(btyd.probabilityAlive(26, 30.85714, 31)).as("P(alive), BTYD vignette 0.9979").isCloseTo(0.997873231043, within(1e-9));
+    assertThat(btyd.probabilityAnyPurchase(2, 30.43, 38.86, 39)).as("alpha < beta, (2, 30.43, 38.86), 39 weeks")
+        .isCloseTo(0.591904717641, within(1e-9));
+    assertThat(btyd.probabilityAnyPurchase(0, 0, 38.86, 39)).as("alpha < beta, one-time buyer, 39 weeks")
+        .isCloseTo(0.0692457197835, within(1e-9));
+    assertThat(btyd.probabilityAnyPurchase(26, 30.85714, 31, 52)).as("alpha < beta, heavy buyer, 52 weeks")
+        .isCloseTo(0.976134805136, within(1e-9));
+    assertThat(btyd.probabilityAnyPurchase(0, 0, 38.86, 0.5)).as("alpha < beta, half a week")
+        .isCloseTo(0.00163306840296, within(1e-11));
+    ParetoNbd swapped = new ParetoNbd(0.55, 30, 0.61, 2);
+    assertThat(swapped.probabilityAnyPurchase(2, 30.43, 38.86, 39)).as("alpha > beta, (2, 30.43, 38.86), 39 weeks")
+        .isCloseTo(0.488334965205, within(1e-9));
+    assertThat(swapped.probabilityAnyPurchase(0, 0, 38.86, 39)).as("alpha > beta, one-time buyer")
+        .isCloseTo(0.0207547073877, within(1e-9));
+    assertThat(swapped.probabilityAnyPurchase(26, 30.85714, 31, 52)).as("alpha > beta, heavy buyer")
+        .isCloseTo(0.957740044728, within(1e-9));
+  }
+
+  @Test
+  void probabilityOfAnyPurchaseBehavesAtItsLimits() {
+    ParetoNbd m = cdnow.model();
+    assertThat(m.probabilityAnyPurchase(2, 30.43, 38.86, 0)).as("no time, no purchase").isZero();
+    double previous = 0;
+    for (double t : new double[] {1, 5, 20, 52, 200, 1000}) {
+      double p = m.probabilityAnyPurchase(2, 30.43, 38.86, t);
+      assertThat(p).as("P(any purchase in %s weeks) rises with t", t).isGreaterThan(previous)
+          .isLessThan(m.probabilityAlive(2, 30.43, 38.86));
+      previous = p;
+    }
+    // Over a short t it is P(alive) × E[lambda | alive] × t = P(alive) × (r+x)/(alpha+T) × t.
+    double t = 1e-4;
+    assertThat(m.probabilityAnyPurchase(2, 30.43, 38.86, t) / t).as("rate at t -> 0")
+        .isCloseTo(m.probabilityAlive(2, 30.43, 38.86) * (m.r() + 2) / (m.alpha() + 38.86), withinPercentage(0.01));
   }
 }

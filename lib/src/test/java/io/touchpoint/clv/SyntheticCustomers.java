@@ -13,7 +13,8 @@ import org.apache.commons.math3.random.Well19937c;
 /**
  * Draws customers from known BG/NBD and Gamma-Gamma parameters (test and benchmark data).
  * Acquisition is uniform over the first 12 weeks of a 39-week calibration period, as in CDNOW.
- * Dropout happens only after repeat purchases, as the BG/NBD likelihood assumes.
+ * Dropout happens only after repeat purchases, as the BG/NBD likelihood assumes, or also right after
+ * the first purchase ({@link #mbgNbd}, as MBG/NBD assumes).
  *
  * <p>{@code main(file, customers, seed)} writes an RFM file {@code customer_id,frequency,recency,T,
  * monetary_value} for the benchmark (times rounded to 2 decimals like the CDNOW summary).
@@ -29,13 +30,25 @@ final class SyntheticCustomers {
   private final BetaDistribution dropouts;
   private final GammaDistribution nus;
   private final GammaGamma spend;
+  private final boolean dropoutAtFirstPurchase;
 
   SyntheticCustomers(BgNbd truth, GammaGamma spend, long seed) {
+    this(truth.r(), truth.alpha(), truth.a(), truth.b(), spend, seed, false);
+  }
+
+  private SyntheticCustomers(double r, double alpha, double a, double b, GammaGamma spend, long seed,
+      boolean dropoutAtFirstPurchase) {
     this.rng = new Well19937c(seed);
-    this.lambdas = new GammaDistribution(rng, truth.r(), 1 / truth.alpha());
-    this.dropouts = new BetaDistribution(rng, truth.a(), truth.b());
+    this.lambdas = new GammaDistribution(rng, r, 1 / alpha);
+    this.dropouts = new BetaDistribution(rng, a, b);
+    this.dropoutAtFirstPurchase = dropoutAtFirstPurchase;
     this.nus = new GammaDistribution(rng, spend.q(), 1 / spend.gamma());
     this.spend = spend;
+  }
+
+  /** Customers of an MBG/NBD world: they may drop out right after the first purchase too. */
+  static SyntheticCustomers mbgNbd(ModifiedBgNbd truth, GammaGamma spend, long seed) {
+    return new SyntheticCustomers(truth.r(), truth.alpha(), truth.a(), truth.b(), spend, seed, true);
   }
 
   Customers draw(int n) {
@@ -48,7 +61,8 @@ final class SyntheticCustomers {
       double p = dropouts.sample();
       age[i] = PERIOD - ACQUISITION * rng.nextDouble();
       double t = 0;
-      while (true) {
+      boolean gone = dropoutAtFirstPurchase && rng.nextDouble() < p;
+      while (!gone) {
         t += -Math.log(1 - rng.nextDouble()) / lambda;
         if (t > age[i]) {
           break;

@@ -70,6 +70,10 @@ public final class AttributionJob {
       if (bootstrap != 0) {
         new MarkovBootstrap.Options(bootstrap, level, seed);
       }
+      if (!(halfLifeDays > 0) || Double.isInfinite(halfLifeDays)) {
+        throw Errors.badAttributionOption("--half-life-days " + halfLifeDays, "the time-decay half-life must be a"
+            + " positive number of days", "Pass e.g. --half-life-days 7");
+      }
       if (experienceDays < 0) {
         throw Errors.badAttributionOption("--experience-days " + experienceDays, "it must not be negative",
             "Pass e.g. --experience-days 14");
@@ -96,7 +100,9 @@ public final class AttributionJob {
       .add("markov_order", DataTypes.IntegerType, false).add("channel", DataTypes.StringType, false)
       .add("conversions", DataTypes.DoubleType, false).add("revenue_cny", DataTypes.DoubleType, false)
       .add("removal_effect", DataTypes.DoubleType, true).add("share", DataTypes.DoubleType, true)
-      .add("ci_low", DataTypes.DoubleType, true).add("ci_high", DataTypes.DoubleType, true);
+      .add("ci_low", DataTypes.DoubleType, true).add("ci_high", DataTypes.DoubleType, true)
+      .add("revenue_ci_low_cny", DataTypes.DoubleType, true).add("revenue_ci_high_cny", DataTypes.DoubleType, true)
+      .add("ci_level", DataTypes.DoubleType, true);
   static final StructType PATHS_SCHEMA = new StructType()
       .add("run_date", DataTypes.DateType, false).add("markov_order", DataTypes.IntegerType, false)
       .add("path", DataTypes.StringType, false).add("conversions", DataTypes.DoubleType, false)
@@ -160,7 +166,7 @@ public final class AttributionJob {
         for (ChannelCredit c : markov.credits()) {
           CreditInterval i = ci.get(c.channel());
           byChannel.add(channelRow(o, AttributionModel.MARKOV, c.channel(), c.attributedConversions(), c.attributedValue(),
-              c.removalEffectConversion(), conversions, i == null ? null : i.conversionsLow(), i == null ? null : i.conversionsHigh()));
+              c.removalEffectConversion(), conversions, i));
         }
         for (Transition t : markov.transitions()) {
           transitions.add(RowFactory.create(runDate, o.order(), t.from(), t.to(), round(t.probability(), 9),
@@ -177,7 +183,7 @@ public final class AttributionJob {
         for (AttributionModel m : o.models()) {
           if (names.containsKey(m)) {
             for (Credit c : heuristics.get(names.get(m))) {
-              byChannel.add(channelRow(o, m, c.channel(), c.conversions(), c.value(), null, conversions, null, null));
+              byChannel.add(channelRow(o, m, c.channel(), c.conversions(), c.value(), null, conversions, null));
             }
           }
         }
@@ -187,13 +193,13 @@ public final class AttributionJob {
         decay.sort(Comparator.comparing(r -> r.getString(0)));
         for (Row r : decay) {
           byChannel.add(channelRow(o, AttributionModel.TIME_DECAY, r.getString(0), r.getDouble(1), r.getDouble(2), null,
-              conversions, null, null));
+              conversions, null));
         }
       }
       for (AttributionModel m : o.models()) {
         if (m != AttributionModel.EXPERIENCE_SPLIT) {
           byChannel.add(channelRow(o, m, AttributionJourneys.DIRECT, direct.conversions(), direct.value(), null,
-              conversions, null, null));
+              conversions, null));
         }
       }
       if (o.models().contains(AttributionModel.EXPERIENCE_SPLIT)) {
@@ -202,7 +208,7 @@ public final class AttributionJob {
         split.sort(Comparator.comparing(r -> r.getString(0)));
         for (Row r : split) {
           byChannel.add(channelRow(o, AttributionModel.EXPERIENCE_SPLIT, r.getString(0), r.getDouble(1), r.getDouble(2),
-              null, conversions, null, null));
+              null, conversions, null));
         }
       }
 
@@ -220,8 +226,10 @@ public final class AttributionJob {
 
       String models = o.models().stream().map(m -> "'" + m.label() + "'").sorted().collect(Collectors.joining(","));
       String scope = "run_date = DATE'" + runDate + "' AND markov_order = " + o.order();
+      // mergeSchema: warehouses written before the revenue interval columns existed gain them (null in old rows).
       writer.replaceWhere(frame(byChannel, BY_CHANNEL_SCHEMA), SCHEMA, BY_CHANNEL,
-          scope + " AND period_start = DATE'" + period.start() + "' AND model IN (" + models + ")", List.of("run_date"));
+          scope + " AND period_start = DATE'" + period.start() + "' AND model IN (" + models + ")", List.of("run_date"),
+          true);
       writer.replaceWhere(frame(pathRows, PATHS_SCHEMA), SCHEMA, PATHS, scope, List.of("run_date"));
       if (o.models().contains(AttributionModel.MARKOV)) {
         writer.replaceWhere(frame(transitions, TRANSITIONS_SCHEMA), SCHEMA, TRANSITIONS, scope, List.of("run_date"));
@@ -232,12 +240,16 @@ public final class AttributionJob {
     }
   }
 
+  /** One row of gold.attribution_by_channel; {@code ci} is the Markov bootstrap interval, null elsewhere. */
   private Row channelRow(Options o, AttributionModel model, String channel, double conversions, double value,
-      Double removalEffect, double total, Double low, Double high) {
+      Double removalEffect, double total, CreditInterval ci) {
     AttributionJourneys.Period p = o.period();
     return RowFactory.create(p.runDate(), p.start(), p.runDate(), model.label(),
         o.order(), channel, round(conversions, 6), round(value, 2), removalEffect == null ? null : round(removalEffect, 9),
-        total > 0 ? round(conversions / total, 9) : null, low == null ? null : round(low, 6), high == null ? null : round(high, 6));
+        total > 0 ? round(conversions / total, 9) : null,
+        ci == null ? null : round(ci.conversionsLow(), 6), ci == null ? null : round(ci.conversionsHigh(), 6),
+        ci == null ? null : round(ci.valueLow(), 2), ci == null ? null : round(ci.valueHigh(), 2),
+        ci == null ? null : o.level());
   }
 
   private Dataset<Row> frame(List<Row> rows, StructType schema) {

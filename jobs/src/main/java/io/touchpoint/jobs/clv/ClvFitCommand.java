@@ -7,6 +7,7 @@ import io.touchpoint.clv.Customers;
 import io.touchpoint.clv.Fit;
 import io.touchpoint.clv.FrequencyModel;
 import io.touchpoint.clv.GammaGamma;
+import io.touchpoint.clv.ModifiedBgNbd;
 import io.touchpoint.clv.ParetoNbd;
 import io.touchpoint.clv.Predictions;
 import io.touchpoint.clv.TransactionSummary;
@@ -36,14 +37,14 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     versionProvider = io.touchpoint.cli.Version.class,
     description = {
-        "Fit customer-lifetime-value models (BG/NBD or Pareto/NBD + Gamma-Gamma) and predict per customer.",
+        "Fit customer-lifetime-value models (BG/NBD, MBG/NBD or Pareto/NBD + Gamma-Gamma) and predict per customer.",
         "Writes params.json, predictions.csv and, with --holdout-end, calibration.csv to --output."})
 public final class ClvFitCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ClvFitCommand.class);
   private static final double DEFAULT_HORIZON_WEEKS = 52;
 
   /** Frequency models offered. */
-  public enum Model { BGNBD, PARETO }
+  public enum Model { BGNBD, MBGNBD, PARETO }
 
   @Spec CommandSpec spec;
 
@@ -85,7 +86,8 @@ public final class ClvFitCommand implements Callable<Integer> {
     String valueColumn;
   }
 
-  @Option(names = "--model", defaultValue = "BGNBD", paramLabel = "MODEL", description = "bgnbd or pareto (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--model", defaultValue = "BGNBD", paramLabel = "MODEL",
+      description = "bgnbd, mbgnbd (MBG/NBD: dropout possible at the first purchase too) or pareto (default: ${DEFAULT-VALUE}).")
   Model model;
 
   @Option(names = "--margin", defaultValue = "0.30", paramLabel = "FRACTION", description = "Gross margin in [0, 1] (default: ${DEFAULT-VALUE}).")
@@ -110,7 +112,11 @@ public final class ClvFitCommand implements Callable<Integer> {
     LOG.info("{} customers, {} with repeat purchases, {} unique (x, t_x, T) rows; read in {} ms",
         customers.size(), customers.repeaters(), rows.size(), millisSince(t0));
 
-    Fit<? extends FrequencyModel> frequency = model == Model.PARETO ? ParetoNbd.fit(rows) : BgNbd.fit(rows);
+    Fit<? extends FrequencyModel> frequency = switch (model) {
+      case PARETO -> ParetoNbd.fit(rows);
+      case MBGNBD -> ModifiedBgNbd.fit(rows);
+      case BGNBD -> BgNbd.fit(rows);
+    };
     Fit<GammaGamma> spend = null;
     Map<String, Object> spendExtra = new LinkedHashMap<>();
     if (customers.hasMonetary()) {

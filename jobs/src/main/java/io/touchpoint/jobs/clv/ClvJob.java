@@ -6,7 +6,9 @@ import static org.apache.spark.sql.functions.lit;
 import io.touchpoint.clv.BgNbd;
 import io.touchpoint.clv.ClvSettings;
 import io.touchpoint.clv.Fit;
+import io.touchpoint.clv.FrequencyModel;
 import io.touchpoint.clv.GammaGamma;
+import io.touchpoint.clv.ModifiedBgNbd;
 import io.touchpoint.clv.WeightedRows;
 import io.touchpoint.customervalue.ClvFeatures;
 import io.touchpoint.customervalue.ClvParameters;
@@ -104,7 +106,7 @@ public final class ClvJob {
     List<Row> statistics = ClvFeatures.statistics(customers).collectAsList();
     Fitted fitted;
     try {
-      fitted = fit(statistics);
+      fitted = fit(statistics, options.settings().frequencyModel());
     } catch (TouchpointException e) {
       if (options.ifNotIdentified() == IfNotIdentified.FAIL) {
         throw e;
@@ -123,16 +125,22 @@ public final class ClvJob {
     writer.replaceWhere(modelRows(runDate, fitted, options.settings()), GOLD, MODEL, onRunDate, List.of());
     Dataset<Row> written = warehouse.read(RESTRICTED, CUSTOMER_VALUE).where(col("run_date").equalTo(lit(Date.valueOf(runDate))));
     writer.replaceWhere(ClvScoring.byAcquisitionChannel(written), GOLD, BY_CHANNEL, onRunDate, List.of());
-    LOG.info("clv: {} customers scored for {} (BG/NBD r={} alpha={} a={} b={}; Gamma-Gamma p={} q={} gamma={})",
-        n, runDate, parameters.r(), parameters.alpha(), parameters.a(), parameters.b(), parameters.p(),
+    LOG.info("clv: {} customers scored for {} ({} r={} alpha={} a={} b={}; Gamma-Gamma p={} q={} gamma={})",
+        n, runDate, fitted.frequency().model().name(), parameters.r(), parameters.alpha(), parameters.a(), parameters.b(),
+        parameters.p(),
         parameters.q(), parameters.gamma());
     return new Result(runDate, n, null);
   }
 
-  record Fitted(Fit<BgNbd> frequency, Fit<GammaGamma> spend) {}
+  record Fitted(Fit<? extends FrequencyModel> frequency, Fit<GammaGamma> spend) {}
 
-  /** Fits both models on the collected sufficient statistics (see {@link ClvFeatures#statistics}). */
+  /** BG/NBD on the collected sufficient statistics (see {@link ClvFeatures#statistics}). */
   static Fitted fit(List<Row> statistics) {
+    return fit(statistics, "bgnbd");
+  }
+
+  /** Fits the frequency model ({@code bgnbd} or {@code mbgnbd}) and Gamma-Gamma on the collected statistics. */
+  static Fitted fit(List<Row> statistics, String frequencyModel) {
     List<Row> frequency = statistics.stream().filter(r -> r.getString(0).equals("frequency")).toList();
     List<Row> spend = statistics.stream().filter(r -> r.getString(0).equals("spend")).toList();
     WeightedRows rows = WeightedRows.of(
@@ -140,7 +148,7 @@ public final class ClvJob {
         frequency.stream().mapToDouble(r -> r.getDouble(2)).toArray(),
         frequency.stream().mapToDouble(r -> r.getDouble(3)).toArray(),
         frequency.stream().mapToDouble(r -> r.getLong(5)).toArray());
-    Fit<BgNbd> bgnbd = BgNbd.fit(rows);
+    Fit<? extends FrequencyModel> bgnbd = "mbgnbd".equals(frequencyModel) ? ModifiedBgNbd.fit(rows) : BgNbd.fit(rows);
     Fit<GammaGamma> gammaGamma = GammaGamma.fit(new GammaGamma.Spend(
         spend.stream().mapToInt(r -> r.getInt(1)).toArray(),
         spend.stream().mapToDouble(r -> r.getDouble(4)).toArray(),
@@ -151,8 +159,8 @@ public final class ClvJob {
           "Fit on more repeat customers or a longer history");
     }
     if (!bgnbd.converged() || !gammaGamma.converged()) {
-      LOG.warn("clv: a fit did not converge (BG/NBD {}, Gamma-Gamma {}); see gold.clv_model",
-          bgnbd.converged(), gammaGamma.converged());
+      LOG.warn("clv: a fit did not converge ({} {}, Gamma-Gamma {}); see gold.clv_model",
+          bgnbd.model().name(), bgnbd.converged(), gammaGamma.converged());
     }
     return new Fitted(bgnbd, gammaGamma);
   }
@@ -160,7 +168,7 @@ public final class ClvJob {
   private Dataset<Row> modelRows(LocalDate runDate, Fitted fitted, ClvSettings settings) {
     Date day = Date.valueOf(runDate);
     List<Row> rows = new ArrayList<>();
-    addFit(rows, day, "bgnbd", fitted.frequency());
+    addFit(rows, day, fitted.frequency().model().name(), fitted.frequency());
     addFit(rows, day, "gamma_gamma", fitted.spend());
     rows.add(RowFactory.create(day, "clv_settings", "margin", settings.margin(), null, null, null, null));
     rows.add(RowFactory.create(day, "clv_settings", "discount_monthly", settings.monthlyDiscount(), null, null, null, null));

@@ -57,7 +57,7 @@ final class ClvOutputs {
     write(dir, PREDICTIONS, out -> {
       boolean ids = c.ids() != null;
       out.text((ids ? "customer_id," : "")
-          + "frequency,recency,T,expected_purchases,probability_alive,expected_spend,clv\n");
+          + "frequency,recency,T,expected_purchases,probability_alive,expected_spend,clv,probability_any_purchase\n");
       out.flush();
       int chunks = (c.size() + CHUNK - 1) / CHUNK;
       List<byte[]> formatted = java.util.stream.IntStream.range(0, chunks).parallel()
@@ -82,7 +82,8 @@ final class ClvOutputs {
         out.fixed(p.expectedPurchases()[i], 6).put(',');
         out.fixed(p.probabilityAlive()[i], 6).put(',');
         out.fixed(p.expectedSpend()[i], 4).put(',');
-        out.fixed(p.clv()[i], 4).put('\n');
+        out.fixed(p.clv()[i], 4).put(',');
+        out.fixed(p.probabilityAnyPurchase()[i], 6).put('\n');
       }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -1,6 +1,7 @@
 package io.touchpoint.jobs.config;
 
 import io.touchpoint.catalog.Channels;
+import io.touchpoint.clv.ClvSettings;
 import io.touchpoint.errors.Errors;
 import io.touchpoint.ingest.BronzeTable;
 import io.touchpoint.ingest.ParseContext;
@@ -62,7 +63,37 @@ public final class ConfigLoader {
       encodings.put(p, file.getProperty("marketplace." + p + ".encoding", BronzeTable.defaultEncoding(p)));
     }
     return new TouchpointConfig(exports, warehouse, master, minShare, gateMinRows, pii(file, demoKeyAllowed), channels,
-        Map.copyOf(encodings), partitions, ParseContext.SHANGHAI);
+        Map.copyOf(encodings), partitions, ParseContext.SHANGHAI, clv(flags, file));
+  }
+
+  /** {@code clv.margin}, {@code clv.discount-monthly}, {@code clv.horizon-months}, {@code clv.model} (env TOUCHPOINT_CLV_*). */
+  private ClvSettings clv(Map<String, String> flags, Properties file) {
+    ClvSettings d = ClvSettings.DEFAULT;
+    double margin = number(pick(flags, "clv.margin", "TOUCHPOINT_CLV_MARGIN", file, String.valueOf(d.margin())),
+        "clv.margin");
+    if (!(margin >= 0 && margin <= 1)) {
+      throw Errors.config("use clv.margin=" + margin, "the gross margin is a share between 0 and 1",
+          "Set clv.margin (or TOUCHPOINT_CLV_MARGIN) to e.g. 0.30");
+    }
+    double discount = number(pick(flags, "clv.discount-monthly", "TOUCHPOINT_CLV_DISCOUNT_MONTHLY", file,
+        String.valueOf(d.monthlyDiscount())), "clv.discount-monthly");
+    if (!(discount >= 0 && discount < 1)) {
+      throw Errors.config("use clv.discount-monthly=" + discount, "the monthly discount rate must be in [0, 1)",
+          "Set clv.discount-monthly (or TOUCHPOINT_CLV_DISCOUNT_MONTHLY) to e.g. 0.01 for 1 % a month");
+    }
+    double horizon = number(pick(flags, "clv.horizon-months", "TOUCHPOINT_CLV_HORIZON_MONTHS", file,
+        String.valueOf(d.horizonMonths())), "clv.horizon-months");
+    if (!(horizon >= 1 && horizon <= 1200) || horizon != Math.rint(horizon)) {
+      throw Errors.config("use clv.horizon-months=" + horizon, "the horizon is a whole number of months from 1 to 1200",
+          "Set clv.horizon-months (or TOUCHPOINT_CLV_HORIZON_MONTHS) to e.g. 12");
+    }
+    String model = pick(flags, "clv.model", "TOUCHPOINT_CLV_MODEL", file, d.frequencyModel()).strip()
+        .toLowerCase(java.util.Locale.ROOT);
+    if (!ClvSettings.FREQUENCY_MODELS.contains(model)) {
+      throw Errors.config("use clv.model=" + model, "the customer value stage fits " + ClvSettings.FREQUENCY_MODELS,
+          "Set clv.model (or TOUCHPOINT_CLV_MODEL) to bgnbd or mbgnbd");
+    }
+    return new ClvSettings(margin, discount, (int) horizon, model);
   }
 
   /**

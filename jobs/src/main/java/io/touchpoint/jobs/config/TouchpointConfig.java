@@ -1,6 +1,7 @@
 package io.touchpoint.jobs.config;
 
 import io.touchpoint.catalog.Channels;
+import io.touchpoint.clv.ClvSettings;
 import io.touchpoint.pii.Pii;
 import java.io.Serializable;
 import java.time.ZoneId;
@@ -19,6 +20,8 @@ import java.util.Map;
  *     (one bad row in a 35-row file is not a 3% quality problem)
  * @param marketplaceEncodings declared export encoding per marketplace platform
  * @param shufflePartitions {@code spark.sql.shuffle.partitions} for local runs
+ * @param clv the customer value stage's margin, monthly discount rate and horizon
+ *     ({@code clv.margin}, {@code clv.discount-monthly}, {@code clv.horizon-months})
  */
 public record TouchpointConfig(
     String exports,
@@ -30,25 +33,38 @@ public record TouchpointConfig(
     Channels channels,
     Map<String, String> marketplaceEncodings,
     int shufflePartitions,
-    ZoneId zone) implements Serializable {
+    ZoneId zone,
+    ClvSettings clv) implements Serializable {
+
+  /** Without CLV settings: the defaults (margin 0.30, 1 % a month, 12 months). */
+  public TouchpointConfig(String exports, String warehouse, String sparkMaster, double minAcceptedShare, long gateMinRows,
+      Pii pii, Channels channels, Map<String, String> marketplaceEncodings, int shufflePartitions, ZoneId zone) {
+    this(exports, warehouse, sparkMaster, minAcceptedShare, gateMinRows, pii, channels, marketplaceEncodings,
+        shufflePartitions, zone, ClvSettings.DEFAULT);
+  }
+
+  public TouchpointConfig withClv(ClvSettings settings) {
+    return new TouchpointConfig(exports, warehouse, sparkMaster, minAcceptedShare, gateMinRows, pii, channels,
+        marketplaceEncodings, shufflePartitions, zone, settings);
+  }
 
   public TouchpointConfig withExports(String dir) {
     return new TouchpointConfig(dir, warehouse, sparkMaster, minAcceptedShare, gateMinRows, pii, channels,
-        marketplaceEncodings, shufflePartitions, zone);
+        marketplaceEncodings, shufflePartitions, zone, clv);
   }
 
   public TouchpointConfig withWarehouse(String dir) {
     return new TouchpointConfig(exports, dir, sparkMaster, minAcceptedShare, gateMinRows, pii, channels,
-        marketplaceEncodings, shufflePartitions, zone);
+        marketplaceEncodings, shufflePartitions, zone, clv);
   }
 
   public TouchpointConfig withGate(double share, long minRows) {
     return new TouchpointConfig(exports, warehouse, sparkMaster, share, minRows, pii, channels,
-        marketplaceEncodings, shufflePartitions, zone);
+        marketplaceEncodings, shufflePartitions, zone, clv);
   }
 
   public TouchpointConfig withPii(Pii p) {
     return new TouchpointConfig(exports, warehouse, sparkMaster, minAcceptedShare, gateMinRows, p, channels,
-        marketplaceEncodings, shufflePartitions, zone);
+        marketplaceEncodings, shufflePartitions, zone, clv);
   }
 }

@@ -66,6 +66,21 @@ public record Behaviour(
   /** Who a marketing channel can reach. */
   public enum Audience { DEVICE, PHONE, MEMBER, MEMBER_EMAIL, WECHAT_GROUP, APP_MEMBER, STORE_GOER, STORE_MEMBER }
 
+  /**
+   * The same world without the touches a purchase itself causes: the navigational search just before
+   * an online order, the store-visit footfall ping during a store purchase, and the post-purchase SMS
+   * and app push. Those touches follow the purchase decision (reverse causation), which no path-based
+   * attribution model can tell from a cause; this variant isolates how close the models get when
+   * every touch comes before the decision (AttributionGeneratedDataTest).
+   */
+  public Behaviour withoutPurchaseTriggeredTouches() {
+    return new Behaviour(rateShape, rateMeanPerDay, dropoutA, dropoutB, maxDailyProbability, effectWindowDays,
+        spendShape, spendMeanCny, orderShape, prospectShare, memberShare, preWindowMemberShare, emailShare,
+        secondaryChannelShare, twoSecondaryShare, homeChannelShare, storeSecondaryForOnline, showroomerShare, refundRate,
+        partialRefundShare, refundMaxDays, deviceBindShare, initialBindShare, marketplaceBindShare, posMemberShare,
+        posPhoneShare, 0, 0, 0, 0, customersPerStore, salesChannels, touchChannels);
+  }
+
   public static Behaviour defaults() {
     return new Behaviour(
         0.7, 1.0 / 50, 1.0, 5.0, 0.5, 7,

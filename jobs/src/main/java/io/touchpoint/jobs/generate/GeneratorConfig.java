@@ -7,6 +7,9 @@ import java.time.LocalDate;
 /**
  * Everything one generator run depends on. Same config, same bytes: the seed drives every draw and
  * {@link Behaviour} holds the simulated world's parameters (written to {@code _truth/config.json}).
+ * With {@code incrementality}, the world is simulated once more per marketing channel without it
+ * ({@code _truth/channel_incrementality.csv}, see {@link Incrementality}); that costs about twelve
+ * times the simulation, so it is off unless asked for.
  */
 public record GeneratorConfig(
     Path out,
@@ -16,16 +19,27 @@ public record GeneratorConfig(
     long seed,
     double defectRate,
     int fileDefects,
-    Behaviour behaviour) {
+    Behaviour behaviour,
+    boolean incrementality) {
 
   public static final double MAX_DEFECT_RATE = 0.2;
 
   public static GeneratorConfig of(Path out, int customers, int days, LocalDate startDate, long seed) {
-    return new GeneratorConfig(out, customers, days, startDate, seed, 0.0, 0, Behaviour.defaults());
+    return new GeneratorConfig(out, customers, days, startDate, seed, 0.0, 0, Behaviour.defaults(), false);
   }
 
   public GeneratorConfig withDefects(double rate, int files) {
-    return new GeneratorConfig(out, customers, days, startDate, seed, rate, files, behaviour);
+    return new GeneratorConfig(out, customers, days, startDate, seed, rate, files, behaviour, incrementality);
+  }
+
+  /** The same run with another simulated world. */
+  public GeneratorConfig withBehaviour(Behaviour other) {
+    return new GeneratorConfig(out, customers, days, startDate, seed, defectRate, fileDefects, other, incrementality);
+  }
+
+  /** Also simulates each marketing channel's removal and writes the true incremental purchases. */
+  public GeneratorConfig withIncrementality() {
+    return new GeneratorConfig(out, customers, days, startDate, seed, defectRate, fileDefects, behaviour, true);
   }
 
   public GeneratorConfig validate() {

@@ -19,6 +19,13 @@ import java.util.SplittableRandom;
  * Steps the world one day at a time. Per person and day: the hazard multiplier comes from the
  * touches of the previous {@code effectWindowDays} days, then the day's touches are drawn, then
  * whether (and where, when, how much) the person buys.
+ *
+ * <p>Every person-day draws from its own random stream, derived from the run's seed, the person
+ * and the day. That is what makes counterfactual runs comparable: a simulator built with a
+ * {@code removed} marketing channel draws exactly the same numbers, but that channel's touches are
+ * not delivered (not logged and without effect on the hazard), so each person-day differs from the
+ * factual run only through what the missing touches caused (common random numbers).
+ * {@link Incrementality} counts the purchases lost that way.
  */
 final class Simulator {
   private static final String[] PAYMENTS = {"wechat_pay", "alipay", "card", "unionpay", "cash"};
@@ -31,7 +38,11 @@ final class Simulator {
 
   private final World world;
   private final Behaviour b;
-  private final SplittableRandom r;
+  /** Draws of the current person-day, or {@link #global} outside the per-person loop. */
+  private SplittableRandom r;
+  private final SplittableRandom global;
+  private final long personDaySeed;
+  private final int removed;
   private final int n;
   private final int channels;
   private final int sms;
@@ -41,6 +52,7 @@ final class Simulator {
   private final double[] effect;
   private final String[] phoneHash;
   private final boolean[] alive;
+  private final int[] droppedOutDay;
   private final boolean[] customer;
   private final int[] registrationDay;
   private final int[] lastTouchDay;
@@ -63,11 +75,22 @@ final class Simulator {
   private final int[] todayChannel = new int[64];
   private final long[] todaySecond = new long[64];
 
-  @SuppressWarnings("unchecked")
   Simulator(World world, Pii pii, SplittableRandom r) {
+    this(world, pii, r, -1);
+  }
+
+  /**
+   * @param removed index of the marketing channel (in {@code world.touchNames}) whose touches are
+   *     not delivered, or -1 for the factual world
+   */
+  @SuppressWarnings("unchecked")
+  Simulator(World world, Pii pii, SplittableRandom r, int removed) {
     this.world = world;
     this.b = world.behaviour;
-    this.r = r;
+    this.global = r.split();
+    this.personDaySeed = r.nextLong();
+    this.r = global;
+    this.removed = removed;
     this.n = world.persons.size();
     this.channels = world.touchNames.length;
     List<String> names = Arrays.asList(world.touchNames);
@@ -78,6 +101,7 @@ final class Simulator {
     this.effect = b.touchChannels().stream().mapToDouble(Behaviour.TouchChannel::effect).toArray();
     this.phoneHash = new String[n];
     this.alive = new boolean[n];
+    this.droppedOutDay = new int[n];
     this.customer = new boolean[n];
     this.registrationDay = new int[n];
     this.lastTouchDay = new int[n * channels];
@@ -116,6 +140,7 @@ final class Simulator {
       int i = p.index();
       phoneHash[i] = pii.phoneHash(p.phone());
       alive[i] = true;
+      droppedOutDay[i] = -1;
       customer[i] = !p.prospect();
       registrationDay[i] = p.registrationDay();
       tier[i] = (byte) Arrays.asList(TIERS).indexOf(p.initialTier());
@@ -129,12 +154,14 @@ final class Simulator {
     List<Touch> touches = new ArrayList<>();
     List<Purchase> purchases = new ArrayList<>();
     Map<String, MemberRow> members = new LinkedHashMap<>();
+    r = global;
     if (d == 0) {
       initialMaster(members);
     }
     int window = b.effectWindowDays();
     for (int i = 0; i < n; i++) {
       Person p = world.persons.get(i);
+      r = personDay(i, d);
       int base = i * channels;
       double logit = 0;
       for (int c = 0; c < channels; c++) {
@@ -182,9 +209,18 @@ final class Simulator {
         }
       }
     }
+    r = global;
     List<Order> orders = orders(d, purchases);
     List<Refund> refunds = refunds(d);
     return new Day(d, orders, refunds, touches, new ArrayList<>(members.values()), pendingBindings[d]);
+  }
+
+  /** The random stream of one person-day: the same in the factual and every counterfactual run. */
+  private SplittableRandom personDay(int person, int day) {
+    long h = personDaySeed + person * 0x9E3779B97F4A7C15L + day * 0xC2B2AE3D27D4EB4FL;
+    h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
+    h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
+    return new SplittableRandom(h ^ (h >>> 33));
   }
 
   private boolean eligible(Person p, int c, int d) {
@@ -233,6 +269,9 @@ final class Simulator {
       event = "open".equals(event) ? "click" : "impression".equals(event) && (c == sms || c == appPush) ? "open" : "click";
     }
     long micros = world.epochSecond(d, second) * 1_000_000L + r.nextInt(1_000_000);
+    if (c == removed) {
+      return today; // drawn like any touch, so later draws stay in step, but never delivered
+    }
     touches.add(new Touch(p.index(), c, event, campaign, deviceId, memberId, hash, micros));
     if (today < todayChannel.length) {
       todayChannel[today] = c;
@@ -333,6 +372,7 @@ final class Simulator {
     }
     if (r.nextDouble() < p.dropout()) {
       alive[i] = false;
+      droppedOutDay[i] = d;
     }
     if (r.nextDouble() < b.postPurchaseSmsRate()) {
       smsDue[i] = d + 1 + r.nextInt(3);
@@ -478,6 +518,11 @@ final class Simulator {
       case "pinduoduo" -> date.substring(2) + "-" + (100_000_000_000_000L + s * 13L);
       default -> String.valueOf(6_900_000_000_000_000_000L + s * 1_100_003L);
     };
+  }
+
+  /** The day each person dropped out (after a purchase that day), -1 while still alive. */
+  int[] droppedOutDays() {
+    return droppedOutDay.clone();
   }
 
   /** Each person's CRM registration day as it stands (see {@link Person#registrationDay()}). */

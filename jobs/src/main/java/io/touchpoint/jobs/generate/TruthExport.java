@@ -72,6 +72,24 @@ final class TruthExport {
     text("_truth/persons.csv", lines);
   }
 
+  /**
+   * {@code _truth/purchase_process.csv}: each person's latent purchase process, for judging customer
+   * value models: {@code person_id, purchase_rate_per_day} (the baseline daily purchase probability
+   * before marketing), {@code dropout_probability} (after each purchase), {@code mean_spend_cny},
+   * {@code dropped_out_on} (the date of the purchase after which the person dropped out; empty while
+   * alive at the end).
+   */
+  void purchaseProcess(World world, int[] droppedOutDay) {
+    List<String> lines = new ArrayList<>(world.persons.size() + 1);
+    lines.add("person_id,purchase_rate_per_day,dropout_probability,mean_spend_cny,dropped_out_on");
+    for (Person p : world.persons) {
+      int d = droppedOutDay[p.index()];
+      lines.add(String.format(java.util.Locale.ROOT, "%s,%.6f,%.6f,%.2f,%s", p.personId(), p.rate(), p.dropout(),
+          p.meanSpendCny(), d < 0 ? "" : world.date(d).toString()));
+    }
+    text("_truth/purchase_process.csv", lines);
+  }
+
   void manifest(List<DefectInjector.Defect> defects) {
     List<String> lines = new ArrayList<>(defects.size() + 1);
     lines.add("source,file,row,kind");
@@ -91,7 +109,7 @@ final class TruthExport {
     }
   }
 
-  private void text(String file, List<String> lines) {
+  void text(String file, List<String> lines) {
     Path p = root.resolve(file);
     try {
       Files.createDirectories(p.getParent());

@@ -38,7 +38,7 @@ public final class Pipeline {
   private final Set<String> sources;
 
   public Pipeline(Warehouse warehouse, TouchpointConfig config) {
-    this(warehouse, config, ClvJob.Options.PIPELINE);
+    this(warehouse, config, new ClvJob.Options(config.clv(), ClvJob.IfNotIdentified.SKIP));
   }
 
   /** With the CLV stage's settings and not-identified policy (the {@code clv} command's options). */

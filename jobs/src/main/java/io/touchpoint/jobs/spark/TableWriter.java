@@ -42,10 +42,20 @@ public final class TableWriter {
 
   /** Replaces the rows matching {@code predicate} with {@code data} (all of which must match it). */
   public void replaceWhere(Dataset<Row> data, String schema, String table, String predicate, List<String> partitionBy) {
-    timed("replaced rows of", schema, table, () -> replaceWhereNow(data, schema, table, predicate, partitionBy));
+    replaceWhere(data, schema, table, predicate, partitionBy, false);
   }
 
-  private void replaceWhereNow(Dataset<Row> data, String schema, String table, String predicate, List<String> partitionBy) {
+  /**
+   * As above; with {@code addColumns}, columns of {@code data} that the existing table lacks are added
+   * to it (Delta {@code mergeSchema}; older rows read them as null).
+   */
+  public void replaceWhere(Dataset<Row> data, String schema, String table, String predicate, List<String> partitionBy,
+      boolean addColumns) {
+    timed("replaced rows of", schema, table, () -> replaceWhereNow(data, schema, table, predicate, partitionBy, addColumns));
+  }
+
+  private void replaceWhereNow(Dataset<Row> data, String schema, String table, String predicate, List<String> partitionBy,
+      boolean addColumns) {
     // One task per partition value: one file per date instead of one per date and shuffle partition.
     Dataset<Row> shaped = partitionBy.isEmpty() ? data
         : data.repartition(partitionBy.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new));
@@ -53,6 +63,9 @@ public final class TableWriter {
     var w = shaped.write().format("delta").mode(SaveMode.Overwrite)
         .option("replaceWhere", predicate)
         .option("userMetadata", metadata());
+    if (addColumns) {
+      w = w.option("mergeSchema", "true");
+    }
     if (!partitionBy.isEmpty() && !warehouse.isDeltaTable(target)) {
       w = w.partitionBy(partitionBy.toArray(new String[0]));
     }

@@ -31,10 +31,23 @@ class AttributionJobTest {
   static Warehouse warehouse;
   static AttributionJob.Result result;
   static Map<String, List<String>> firstRun = new TreeMap<>();
+  /** The 30-day period of the main runs; the options run below uses 29 days, so its rows are its own. */
+  static final String MAIN_PERIOD = "period_start = DATE'2026-03-02'";
+  static final String OPTIONS_PERIOD = "period_start = DATE'2026-03-03'";
 
   static AttributionJob.Options options() {
     return new AttributionJob.Options(new AttributionJourneys.Period(RUN_DATE, 30, 30), 1,
         EnumSet.allOf(AttributionModel.class), 20, 1L, 0.95, 7, 14, 0.3);
+  }
+
+  /**
+   * The same journeys (no conversion or null journey of the fixture ends on 03-02) with a 50 % interval
+   * level and a one-day half-life, as {@code attribution --window-days 29 --level 0.5 --half-life-days 1}
+   * parses them (see CliTest).
+   */
+  static AttributionJob.Options otherOptions() {
+    return new AttributionJob.Options(new AttributionJourneys.Period(RUN_DATE, 29, 30), 1,
+        EnumSet.of(AttributionModel.MARKOV, AttributionModel.TIME_DECAY), 20, 1L, 0.5, 1, 14, 0.3);
   }
 
   @BeforeAll
@@ -47,6 +60,14 @@ class AttributionJobTest {
       firstRun.put(t, SparkTestSupport.content(warehouse.read("gold", t)));
     }
     new AttributionJob(warehouse, "second").run(options());
+    new AttributionJob(warehouse, "options").run(otherOptions());
+  }
+
+  static Map<String, Row> markovRows(String period) {
+    Map<String, Row> rows = new TreeMap<>();
+    warehouse.read("gold", AttributionJob.BY_CHANNEL).where("model = 'markov' AND channel <> 'direct' AND " + period)
+        .collectAsList().forEach(r -> rows.put(r.getAs("channel"), r));
+    return rows;
   }
 
   @Test
@@ -60,7 +81,7 @@ class AttributionJobTest {
   @Test
   void everyModelAttributesThePeriodsConversionsAndRevenue() {
     Map<String, double[]> sums = new TreeMap<>();
-    for (Row r : warehouse.read("gold", AttributionJob.BY_CHANNEL)
+    for (Row r : warehouse.read("gold", AttributionJob.BY_CHANNEL).where(MAIN_PERIOD)
         .groupBy("model").agg(org.apache.spark.sql.functions.sum("conversions"), org.apache.spark.sql.functions.sum("revenue_cny"),
             org.apache.spark.sql.functions.sum("share")).collectAsList()) {
       sums.put(r.getString(0), new double[] {r.getDouble(1), r.getDouble(2), r.getDouble(3)});
@@ -76,8 +97,8 @@ class AttributionJobTest {
 
   @Test
   void directConversionsAreReportedApartFromTheChain() {
-    List<Row> direct = warehouse.read("gold", AttributionJob.BY_CHANNEL).where("model = 'markov' AND channel = 'direct'")
-        .collectAsList();
+    List<Row> direct = warehouse.read("gold", AttributionJob.BY_CHANNEL)
+        .where("model = 'markov' AND channel = 'direct' AND " + MAIN_PERIOD).collectAsList();
     assertThat(direct).as("one direct row for markov").hasSize(1);
     assertThat(direct.get(0).<Double>getAs("conversions")).as("direct conversions").isEqualTo(2.0);
     assertThat(warehouse.read("gold", AttributionJob.TRANSITIONS).where("from_state = 'direct' OR to_state = 'direct'").count())
@@ -102,10 +123,71 @@ class AttributionJobTest {
 
   @Test
   void rerunningTheDateChangesNothing() {
-    for (String t : TABLES) {
-      assertThat(SparkTestSupport.content(warehouse.read("gold", t))).as("gold." + t + " after the rerun")
+    assertThat(SparkTestSupport.content(warehouse.read("gold", AttributionJob.BY_CHANNEL).where(MAIN_PERIOD)))
+        .as("gold.attribution_by_channel after the rerun").isEqualTo(firstRun.get(AttributionJob.BY_CHANNEL));
+    for (String t : List.of(AttributionJob.PATHS, AttributionJob.TRANSITIONS)) {
+      // the options run (same date and order, same journeys) rewrote these with the same rows
+      assertThat(SparkTestSupport.content(warehouse.read("gold", t))).as("gold." + t + " after the reruns")
           .isEqualTo(firstRun.get(t));
     }
+  }
+
+  @Test
+  void markovRowsCarryIntervalsOnConversionsAndRevenueAtTheirLevel() {
+    Map<String, Row> main = markovRows(MAIN_PERIOD);
+    assertThat(main.keySet()).as("Markov channels").containsExactlyInAnyOrder("display", "email", "sms", "search_ads",
+        "app_push", "store_visit", "social_ads");
+    main.forEach((channel, r) -> {
+      assertThat(r.<Double>getAs("ci_level")).as(channel + ": level").isEqualTo(0.95);
+      assertThat(r.<Double>getAs("ci_low")).as(channel + ": conversions interval ordered")
+          .isLessThanOrEqualTo(r.<Double>getAs("ci_high"));
+      assertThat(r.<Double>getAs("revenue_ci_low_cny")).as(channel + ": revenue interval ordered")
+          .isLessThanOrEqualTo(r.<Double>getAs("revenue_ci_high_cny")).isGreaterThanOrEqualTo(0.0);
+    });
+    assertThat(warehouse.read("gold", AttributionJob.BY_CHANNEL)
+        .where("model <> 'markov' AND (ci_level IS NOT NULL OR revenue_ci_low_cny IS NOT NULL)").count())
+        .as("intervals are Markov only").isZero();
+  }
+
+  @Test
+  void aLowerLevelGivesNestedIntervalsFromTheSameReplicates() {
+    Map<String, Row> wide = markovRows(MAIN_PERIOD);
+    Map<String, Row> narrow = markovRows(OPTIONS_PERIOD);
+    assertThat(narrow.keySet()).as("same channels (same journeys)").isEqualTo(wide.keySet());
+    narrow.forEach((channel, r) -> {
+      Row w = wide.get(channel);
+      assertThat(r.<Double>getAs("ci_level")).as(channel + ": level").isEqualTo(0.5);
+      assertThat(r.<Double>getAs("conversions")).as(channel + ": point estimate").isEqualTo(w.<Double>getAs("conversions"));
+      // Same seed and replicate count: the 25th..75th percentiles lie inside the 2.5th..97.5th.
+      assertThat(r.<Double>getAs("ci_low")).as(channel + ": 50% low ≥ 95% low").isGreaterThanOrEqualTo(w.<Double>getAs("ci_low"));
+      assertThat(r.<Double>getAs("ci_high")).as(channel + ": 50% high ≤ 95% high").isLessThanOrEqualTo(w.<Double>getAs("ci_high"));
+      assertThat(r.<Double>getAs("revenue_ci_low_cny")).as(channel + ": revenue 50% low ≥ 95% low")
+          .isGreaterThanOrEqualTo(w.<Double>getAs("revenue_ci_low_cny"));
+      assertThat(r.<Double>getAs("revenue_ci_high_cny")).as(channel + ": revenue 50% high ≤ 95% high")
+          .isLessThanOrEqualTo(w.<Double>getAs("revenue_ci_high_cny"));
+    });
+  }
+
+  @Test
+  void theHalfLifeSetsTheTimeDecayWeights() {
+    Map<String, Double> credit = new TreeMap<>();
+    warehouse.read("gold", AttributionJob.BY_CHANNEL).where("model = 'time_decay' AND " + OPTIONS_PERIOD)
+        .collectAsList().forEach(r -> credit.put(r.getAs("channel"), r.<Double>getAs("conversions")));
+    // same_day: search_ads 25 h and app_push 2 h before the occasion; with a one-day half-life
+    // search_ads gets 2^(-25/24) / (2^(-25/24) + 2^(-2/24)) = 1 / (1 + 2^(23/24)) = 0.339782
+    // (0.476294 with the default 7 days).
+    assertThat(credit.get("search_ads")).as("search_ads, half-life 1 day").isCloseTo(0.339782, within(1e-6));
+    assertThat(credit.get("app_push")).as("app_push, half-life 1 day").isCloseTo(0.660218, within(1e-6));
+    Row weekly = warehouse.read("gold", AttributionJob.BY_CHANNEL)
+        .where("model = 'time_decay' AND channel = 'search_ads' AND " + MAIN_PERIOD).first();
+    assertThat(weekly.<Double>getAs("conversions")).as("search_ads, half-life 7 days").isCloseTo(0.476294, within(1e-6));
+  }
+
+  @Test
+  void aNonPositiveHalfLifeIsAUsageError() {
+    assertThatThrownBy(() -> new AttributionJob.Options(new AttributionJourneys.Period(RUN_DATE, 30, 30), 1,
+        EnumSet.of(AttributionModel.TIME_DECAY), 0, 1L, 0.95, 0, 14, 0.3)).isInstanceOf(TouchpointException.class)
+        .hasMessageContaining("--half-life-days 0").hasMessageContaining("Pass e.g. --half-life-days 7");
   }
 
   @Test

@@ -63,10 +63,18 @@ class ClvFitCommandTest {
     List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));
     assertThat(predictions).as("header + one row per customer").hasSize(2358);
     assertThat(predictions.get(0)).as("header")
-        .isEqualTo("customer_id,frequency,recency,T,expected_purchases,probability_alive,expected_spend,clv");
+        .isEqualTo("customer_id,frequency,recency,T,expected_purchases,probability_alive,expected_spend,clv,"
+            + "probability_any_purchase");
     String[] first = predictions.get(1).split(",");
     assertThat(first[0]).as("customer 1 id").isEqualTo("0001");
     assertThat(Double.parseDouble(first[4])).as("customer 1: E[Y(39)] (published 1.226)").isCloseTo(1.226, within(5e-4));
+    // P(any purchase in 39 weeks) = P(alive) (1 - ((alpha+T)/(alpha+T+39))^(r+x)), x = 2, T = 38.857 (exact days)
+    double alpha = bgnbd.path("parameters").path("alpha").asDouble();
+    double r = bgnbd.path("parameters").path("r").asDouble();
+    double t = Double.parseDouble(first[3]);
+    double none = Math.pow((alpha + t) / (alpha + t + 39), r + 2);
+    assertThat(Double.parseDouble(first[8])).as("customer 1: P(any purchase in 39 weeks)")
+        .isCloseTo(Double.parseDouble(first[5]) * (1 - none), within(2e-6));
 
     List<String> calibration = Files.readAllLines(out.resolve("calibration.csv"));
     assertThat(calibration).as("header + classes 0..7+").hasSize(9);
@@ -79,6 +87,27 @@ class ClvFitCommandTest {
     }
     assertThat(actual).as("actual holdout repeats").isEqualTo(1882.0);
     assertThat(customers).as("customers").isEqualTo(2357);
+  }
+
+  @Test
+  void fitsMbgNbdOnCdnowTransactions() throws IOException {
+    Path out = dir.resolve("out");
+    int code = run("clv-fit", "--transactions", reference("CDNOW_sample.txt").toString(), "--model", "mbgnbd",
+        "--calibration-end", "1997-09-30", "--holdout-end", "1998-06-30", "--output", out.toString());
+    assertThat(code).as("exit code; stderr: %s", err).isZero();
+    JsonNode m = params(out).path("models").path("mbgnbd");
+    // BTYDplus / lifetimes: r 0.525, alpha 6.183, a 0.891, b 1.614
+    assertThat(m.path("parameters").path("r").asDouble()).as("r").isCloseTo(0.525, within(5e-4));
+    assertThat(m.path("parameters").path("alpha").asDouble()).as("alpha").isCloseTo(6.183, within(5e-4));
+    assertThat(m.path("parameters").path("a").asDouble()).as("a").isCloseTo(0.891, within(5e-4));
+    assertThat(m.path("parameters").path("b").asDouble()).as("b").isCloseTo(1.614, within(5e-4));
+    assertThat(m.path("log_likelihood").asDouble()).as("LL").isCloseTo(-9582.1357, within(1e-4));
+    List<String> calibration = Files.readAllLines(out.resolve("calibration.csv"));
+    double expected = 0;
+    for (String line : calibration.subList(1, calibration.size())) {
+      expected += Double.parseDouble(line.split(",")[5]);
+    }
+    assertThat(expected).as("expected holdout repeats (mpmath at the maximum: 1,576.73)").isCloseTo(1576.73, within(0.05));
   }
 
   @Test
@@ -108,7 +137,8 @@ class ClvFitCommandTest {
     assertThat(p.path("b").asDouble()).as("b").isCloseTo(2.4259, within(5e-4));
     assertThat(params(out).path("models").has("gamma_gamma")).as("no spend model without values").isFalse();
     List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));
-    assertThat(predictions.get(1)).as("id carried, spend and CLV empty").startsWith("1,2,30.4300,38.8600,").endsWith(",,");
+    assertThat(predictions.get(1)).as("id carried, spend and CLV empty, P(any purchase) given")
+        .startsWith("1,2,30.4300,38.8600,").matches(".*,,,0\\.\\d{6}");
   }
 
   @Test

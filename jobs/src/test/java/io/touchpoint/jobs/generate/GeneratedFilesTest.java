@@ -243,7 +243,7 @@ class GeneratedFilesTest {
   @Test
   void noClearPhoneOrEmailOutsideTheSourcesThatHoldThem() throws IOException {
     for (String file : List.of("_truth/summary.json", "_truth/config.json", "_truth/channel_effects.csv",
-        "_defects/manifest.csv")) {
+        "_truth/purchase_process.csv", "_defects/manifest.csv")) {
       for (String line : Files.readAllLines(out.resolve(file))) {
         assertThat(Pii.looksLikePii(line)).as(file + ": " + line).isFalse();
       }

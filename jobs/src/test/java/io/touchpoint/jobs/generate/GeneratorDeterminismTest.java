@@ -24,7 +24,7 @@ class GeneratorDeterminismTest {
     ExportGenerator.generate(GeneratorConfig.of(a, 600, 8, START, 99).withDefects(0.05, 2));
     ExportGenerator.generate(GeneratorConfig.of(b, 600, 8, START, 99).withDefects(0.05, 2));
     List<Path> files = files(a);
-    assertThat(files).hasSize(8 * 10 + 6);
+    assertThat(files).hasSize(8 * 10 + 7);
     assertThat(files(b)).isEqualTo(files);
     for (Path f : files) {
       assertThat(Files.mismatch(a.resolve(f), b.resolve(f))).as(f.toString()).isEqualTo(-1L);
@@ -47,7 +47,8 @@ class GeneratorDeterminismTest {
     ExportGenerator.generate(GeneratorConfig.of(clean, 600, 8, START, 5));
     GenerationSummary s = ExportGenerator.generate(GeneratorConfig.of(broken, 600, 8, START, 5).withDefects(0.1, 3));
     assertThat(s.defects()).isPositive();
-    for (String f : List.of("_truth/channel_effects.csv", "_truth/config.json", "_truth/persons.csv")) {
+    for (String f : List.of("_truth/channel_effects.csv", "_truth/config.json", "_truth/persons.csv",
+        "_truth/purchase_process.csv")) {
       assertThat(Files.mismatch(clean.resolve(f), broken.resolve(f))).as(f).isEqualTo(-1L);
     }
     ObjectMapper json = new ObjectMapper();
