@@ -3,6 +3,7 @@ package io.touchpoint.cli;
 import io.touchpoint.ingest.BronzeTable;
 import io.touchpoint.errors.Errors;
 import io.touchpoint.jobs.clv.ClvJob;
+import io.touchpoint.jobs.pipeline.Headlines;
 import io.touchpoint.jobs.config.TouchpointConfig;
 import io.touchpoint.jobs.pipeline.Pipeline;
 import io.touchpoint.jobs.pipeline.RunIds;
@@ -46,6 +47,11 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
     return Map.of();
   }
 
+  /** Whether a critical alert makes the command exit 6 (after every write); {@code nightly} does. */
+  boolean failsOnCriticalAlert() {
+    return false;
+  }
+
   /** The CLV stage's not-identified policy, with the configured settings; the {@code clv} command fails instead of skipping. */
   ClvJob.Options clvOptions(TouchpointConfig config) {
     return new ClvJob.Options(config.clv(), ClvJob.IfNotIdentified.SKIP);
@@ -70,7 +76,8 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
     Set<String> sources = sources();
     Optional<Sandbox> sandbox = sandbox(stages());
     TouchpointConfig config = warehouseOptions.resolve(demoKeyAllowed(), configFlags());
-    return runPipeline(config, sandbox, dates, stages(), clvOptions(config), sources, spec.name(), spec.commandLine().getOut());
+    return runPipeline(config, sandbox, dates, stages(), clvOptions(config), sources, spec.name(), spec.commandLine().getOut(),
+        failsOnCriticalAlert());
   }
 
   @Override
@@ -118,11 +125,27 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
 
   static int runPipeline(TouchpointConfig config, Optional<Sandbox> sandbox, List<LocalDate> dates, Set<Stage> stages,
       ClvJob.Options clv, Set<String> sources, String command, PrintWriter out) {
+    return runPipeline(config, sandbox, dates, stages, clv, sources, command, out, false);
+  }
+
+  static int runPipeline(TouchpointConfig config, Optional<Sandbox> sandbox, List<LocalDate> dates, Set<Stage> stages,
+      ClvJob.Options clv, Set<String> sources, String command, PrintWriter out, boolean failOnCriticalAlert) {
     Instant t0 = Instant.now();
     SparkSession spark = Sessions.create(config, "touchpoint " + command);
     Warehouse warehouse = new Warehouse(spark, config.warehouse(), sandbox);
     Pipeline.Outcome outcome = new Pipeline(warehouse, config, clv, sources).run(dates, stages, RunIds.next(command, t0));
     RunSummary.of(warehouse, outcome).print(out, outcome, Duration.between(t0, Instant.now()));
+    if (stages.contains(Stage.MARTS)) {
+      Headlines.of(warehouse, dates.get(dates.size() - 1)).print(out);
+    }
+    if (outcome.alerts() != null) {
+      Headlines.printAlerts(out, outcome.alerts());
+      out.flush();
+      if (failOnCriticalAlert && !outcome.alerts().criticalRules().isEmpty()) {
+        throw Errors.criticalAlerts(outcome.alerts().runDate().toString(), outcome.alerts().criticalRules());
+      }
+    }
+    out.flush();
     return 0;
   }
 }

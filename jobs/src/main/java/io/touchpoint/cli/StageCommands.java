@@ -295,7 +295,8 @@ final class StageCommands {
   }
 
   @Command(name = "nightly", mixinStandardHelpOptions = true,
-      description = "Run every stage for one export date (what the Airflow DAG calls).")
+      description = {"Run every stage for one export date (what the Airflow DAG calls). Exits 6 after every write when a",
+          "critical alert fired (conf/alerts.yaml, or $TOUCHPOINT_ALERTS_FILE)."})
   static final class Nightly extends JobCommand {
     @Option(names = "--run-date", required = true, paramLabel = "YYYY-MM-DD", description = "The export date to process.")
     LocalDate runDate;
@@ -308,6 +309,11 @@ final class StageCommands {
     @Override
     Set<Stage> stages() {
       return EnumSet.allOf(Stage.class);
+    }
+
+    @Override
+    boolean failsOnCriticalAlert() {
+      return true;
     }
   }
 

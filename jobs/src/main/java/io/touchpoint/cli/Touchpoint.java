@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
         StageCommands.Clv.class,
         PublishCommand.class,
         AirflowCommand.class,
+        MartsCommands.Marts.class,
+        MartsCommands.Alerts.class,
         io.touchpoint.jobs.generate.GenerateCommand.class,
         io.touchpoint.jobs.clv.ClvFitCommand.class,
         io.touchpoint.jobs.attribution.AttributionPathsCommand.class,

@@ -194,6 +194,18 @@ public final class AttributionJourneys {
    */
   public static Dataset<Row> experienceSplit(Dataset<Row> touches, Dataset<Row> orders, Period period,
       int experienceDays, double storeShare) {
+    return experienceCredits(touches, orders, period, experienceDays, storeShare)
+        .groupBy("channel")
+        .agg(sum("conversions").as("conversions"), sum("revenue_cny").as("revenue_cny"));
+  }
+
+  /**
+   * The experience split of {@link #experienceSplit} per order: one row per identified order dated
+   * in the period and credited channel, with order_id, customer_id, order_date, sales_channel,
+   * channel, conversions (share × 1/n of the occasion) and revenue_cny (share × value).
+   */
+  public static Dataset<Row> experienceCredits(Dataset<Row> touches, Dataset<Row> orders, Period period,
+      int experienceDays, double storeShare) {
     if (experienceDays < 0) {
       throw Errors.badAttributionOption("--experience-days " + experienceDays, "it must not be negative",
           "Pass e.g. --experience-days 14");
@@ -206,7 +218,7 @@ public final class AttributionJourneys {
     Column end = lit(java.sql.Date.valueOf(period.runDate()));
     Dataset<Row> inPeriod = orders
         .where(col("customer_id").isNotNull().and(col("order_date").between(start, end)))
-        .select(col("order_id"), col("customer_id"), col("sales_channel"), col("channel_group"),
+        .select(col("order_id"), col("customer_id"), col("order_date"), col("sales_channel"), col("channel_group"),
             col("ordered_at").cast("timestamp").as("ordered_at"),
             greatest(lit(0.0), col("net_cny").cast("double")).as("value"),
             lit(1.0).divide(count(lit(1)).over(Window.partitionBy("customer_id", "order_date"))).as("weight"));
@@ -224,9 +236,9 @@ public final class AttributionJourneys {
             struct(col("sales_channel").as("channel"), lit(1 - storeShare).as("share"))))
         .otherwise(array(struct(col("sales_channel").as("channel"), lit(1.0).as("share"))));
     return inPeriod.join(split, "order_id", "left")
-        .select(col("weight"), col("value"), explode(shares).as("s"))
-        .groupBy(col("s.channel").as("channel"))
-        .agg(sum(col("s.share").multiply(col("weight"))).as("conversions"),
-            sum(col("s.share").multiply(col("value"))).as("revenue_cny"));
+        .select(col("order_id"), col("customer_id"), col("order_date"), col("sales_channel"), col("weight"), col("value"),
+            explode(shares).as("s"))
+        .select(col("order_id"), col("customer_id"), col("order_date"), col("sales_channel"), col("s.channel").as("channel"),
+            col("s.share").multiply(col("weight")).as("conversions"), col("s.share").multiply(col("value")).as("revenue_cny"));
   }
 }

@@ -204,6 +204,25 @@ public final class Errors {
         "it is still " + state + " after " + waited, "Wait again with a longer --timeout, or check the run in Airflow"), null);
   }
 
+  // --- marts and alerts ---
+
+  /** A SQL model of the marts that cannot be used as written (bad header, unknown reference, cycle). */
+  public static TouchpointException badSqlModel(String model, String reason, String fix) {
+    return config("run the SQL model " + model, reason, fix);
+  }
+
+  /** A malformed alert rule: names the file, the rule and the field. */
+  public static TouchpointException badAlertRule(String file, String rule, String field, String reason, String fix) {
+    return config("use the alert rules in " + file, "rule '" + rule + "', field '" + field + "': " + reason, fix);
+  }
+
+  /** Exit code 6: critical alerts fired; the run's tables, alerts included, are written. */
+  public static TouchpointException criticalAlerts(String runDate, Collection<String> rules) {
+    return new TouchpointException(EXIT_CRITICAL_ALERT, format("pass the " + runDate + " run",
+        "critical alert(s) fired: " + String.join(", ", rules) + " (all tables, gold.alerts included, are written)",
+        "See gold.alerts for the values and thresholds, fix the cause, then rerun the date"), null);
+  }
+
   public static String format(String action, String reason, String fix) {
     return "Cannot " + action + ": " + reason + ". " + fix + (fix.endsWith(".") ? "" : ".");
   }

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code gold.attribution_by_channel} — one row per run date × period × model × order × channel,
  *       including a {@code direct} row so every model's conversions add up to the period's;</li>
  *   <li>{@code gold.attribution_paths} — the top {@value #TOP_PATHS} paths;</li>
- *   <li>{@code gold.attribution_transitions} — the Markov chain's transitions.</li>
+ *   <li>{@code gold.attribution_transitions} — the Markov chain's transitions;</li>
+ *   <li>per conversion date and per first purchase: see {@link DailyCredits}.</li>
  * </ul>
  */
 public final class AttributionJob {
@@ -89,6 +90,20 @@ public final class AttributionJob {
           EnumSet.allOf(AttributionModel.class), DEFAULT_BOOTSTRAP, 1L, 0.95,
           HeuristicAttribution.DEFAULT_HALF_LIFE.toDays(), DEFAULT_EXPERIENCE_DAYS, DEFAULT_STORE_SHARE);
     }
+  }
+
+  /**
+   * The run dates that give every date of a range its daily credits ({@link DailyCredits}): the
+   * last date, then one window earlier, and so on while the window still reaches into the range;
+   * oldest first. A range no longer than the window needs one run (its last date), as before.
+   */
+  public static List<LocalDate> runDatesCovering(List<LocalDate> dates, int windowDays) {
+    LocalDate first = dates.get(0);
+    List<LocalDate> out = new ArrayList<>();
+    for (LocalDate d = dates.get(dates.size() - 1); !d.isBefore(first); d = d.minusDays(windowDays)) {
+      out.add(0, d);
+    }
+    return out;
   }
 
   /** What a run found: the period's converting journeys (occasions), those without a touch, and the distinct paths. */
@@ -156,8 +171,13 @@ public final class AttributionJob {
       List<Row> transitions = new ArrayList<>();
       double touchedConversions = conversions - direct.conversions();
       Journeys chainInput = Journeys.of(touched);
+      Map<String, double[]> removalEffects = null;
       if (o.models().contains(AttributionModel.MARKOV) && touchedConversions > 0) {
         MarkovResult markov = MarkovAttribution.fit(chainInput, o.order());
+        removalEffects = new HashMap<>();
+        for (ChannelCredit c : markov.credits()) {
+          removalEffects.put(c.channel(), new double[] {c.removalEffectConversion(), c.removalEffectValue()});
+        }
         Map<String, CreditInterval> ci = new HashMap<>();
         if (o.bootstrap() > 0) {
           MarkovBootstrap.intervals(chainInput, o.order(), new MarkovBootstrap.Options(o.bootstrap(), o.level(), o.seed()))
@@ -234,6 +254,7 @@ public final class AttributionJob {
       if (o.models().contains(AttributionModel.MARKOV)) {
         writer.replaceWhere(frame(transitions, TRANSITIONS_SCHEMA), SCHEMA, TRANSITIONS, scope, List.of("run_date"));
       }
+      new DailyCredits(writer).write(o, journeys, touches, orders, removalEffects);
       return new Result(conversions, direct.conversions(), nulls, touched.size());
     } finally {
       journeys.unpersist();

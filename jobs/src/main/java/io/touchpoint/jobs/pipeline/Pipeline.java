@@ -1,11 +1,15 @@
 package io.touchpoint.jobs.pipeline;
 
 import io.touchpoint.ingest.BronzeTable;
+import io.touchpoint.jobs.alerts.AlertRule;
+import io.touchpoint.jobs.alerts.AlertRules;
+import io.touchpoint.jobs.alerts.AlertsJob;
 import io.touchpoint.jobs.attribution.AttributionJob;
 import io.touchpoint.jobs.clv.ClvJob;
 import io.touchpoint.jobs.config.TouchpointConfig;
 import io.touchpoint.jobs.identity.IdentityJob;
 import io.touchpoint.jobs.ingest.IngestJob;
+import io.touchpoint.jobs.marts.MartsJob;
 import io.touchpoint.jobs.silver.SilverJob;
 import io.touchpoint.jobs.spark.Warehouse;
 import java.time.Duration;
@@ -29,8 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
-  /** What a run did: per-stage wall time and the ingest outcome. */
-  public record Outcome(String runId, List<LocalDate> dates, Map<Stage, Duration> stageTimes, IngestJob.Result ingest) {}
+  /** What a run did: per-stage wall time, the ingest outcome and the alerts (null when the stage did not run). */
+  public record Outcome(String runId, List<LocalDate> dates, Map<Stage, Duration> stageTimes, IngestJob.Result ingest,
+      AlertsJob.Result alerts) {}
 
   private final Warehouse warehouse;
   private final TouchpointConfig config;
@@ -62,6 +67,10 @@ public final class Pipeline {
     Instant started = Instant.now();
     Map<Stage, Duration> times = new LinkedHashMap<>();
     IngestJob.Result ingest = null;
+    AlertsJob.Result alerts = null;
+    // Read the alert rules before any stage runs, so a malformed file fails fast (exit 5).
+    List<AlertRule> rules = stages.contains(Stage.ALERTS) ? AlertRules.resolve(null, System.getenv()) : List.of();
+    LocalDate last = dates.get(dates.size() - 1);
     String span = dates.get(0) + (dates.size() > 1 ? ".." + dates.get(dates.size() - 1) : "");
     for (Stage stage : EnumSet.copyOf(stages)) {
       Instant t0 = Instant.now();
@@ -71,14 +80,17 @@ public final class Pipeline {
             .run(dates, sources);
         case IDENTITY -> new IdentityJob(warehouse, runId).run(dates);
         case SILVER -> new SilverJob(warehouse, runId).run(dates);
-        case ATTRIBUTION -> new AttributionJob(warehouse, runId).run(AttributionJob.Options.defaults(dates.get(dates.size() - 1)));
+        case ATTRIBUTION -> AttributionJob.runDatesCovering(dates, AttributionJob.Options.DEFAULT_WINDOW_DAYS)
+            .forEach(d -> new AttributionJob(warehouse, runId).run(AttributionJob.Options.defaults(d)));
         case CLV -> new ClvJob(warehouse, runId).run(dates.get(dates.size() - 1), clv);
+        case MARTS -> new MartsJob(warehouse, runId).run(MartsJob.Options.defaults(dates.get(0), last));
+        case ALERTS -> alerts = new AlertsJob(warehouse, runId).run(last, rules);
       }
       Duration d = Duration.between(t0, Instant.now());
       times.put(stage, d);
       LOG.info("[{}] stage {} done in {} s", runId, stage.label(), String.format("%.1f", d.toMillis() / 1000.0));
     }
     warehouse.register();
-    return new Outcome(runId, dates, times, ingest);
+    return new Outcome(runId, dates, times, ingest, alerts);
   }
 }

@@ -10,6 +10,7 @@ import io.touchpoint.jobs.generate.GeneratedPii;
 import io.touchpoint.jobs.generate.GeneratorConfig;
 import io.touchpoint.jobs.support.LogCapture;
 import io.touchpoint.jobs.support.PiiScan;
+import io.touchpoint.pii.Pii;
 import io.touchpoint.jobs.config.TouchpointConfig;
 import io.touchpoint.jobs.spark.Warehouse;
 import io.touchpoint.jobs.support.SparkTestSupport;
@@ -85,6 +86,55 @@ class PipelineEndToEndTest {
         "rejects by reason", "identification rate:", "elapsed:");
     long orders = backfill.read("silver", "orders").count();
     assertThat(demoOutput).containsPattern("identification rate: \\d+\\.\\d% of " + String.format("%,d", orders) + " orders");
+    assertThat(demoOutput).contains("marts", "alerts", "headline KPIs (quarter 2026-01-01..2026-03-03, gold.kpi)",
+        "repurchase_rate", "cross_channel_purchaser_share", "online_offline_overlap", "ROI per channel (markov)",
+        "top channels by Markov credit", "alerts for 2026-03-03");
+  }
+
+  @Test
+  void aCriticalAlertMakesNightlyExit6AfterEveryWriteNamingTheRule() throws IOException {
+    // A rule that must fire on any data (revenue above 0), as the checked-in conf/alerts.yaml of a
+    // launcher home; nightly reruns the last date on a copy of the nightly warehouse (ingest skips
+    // the unchanged files) with the demo key given through a config file (and --demo, which allows it).
+    Path copy = tmp.resolve("nightly-alert");
+    try (Stream<Path> files = Files.walk(tmp.resolve("nightly"))) {
+      for (Path f : files.toList()) {
+        Path target = copy.resolve(tmp.resolve("nightly").relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+    Path home = tmp.resolve("home");
+    Files.createDirectories(home.resolve("conf"));
+    Files.writeString(home.resolve("conf/alerts.yaml"), "rules:\n  - {name: any-revenue, kpi: revenue, period: day,"
+        + " severity: critical, above: 0}\n");
+    Files.writeString(home.resolve("hmac.key"), Pii.DEMO_KEY);
+    Files.writeString(home.resolve("touchpoint.properties"), "pii.hmac-key-file=" + home.resolve("hmac.key") + "\n");
+    String before = System.getProperty("touchpoint.home");
+    System.setProperty("touchpoint.home", home.toString());
+    StringWriter err = new StringWriter();
+    int code;
+    try {
+      CommandLine cl = Touchpoint.commandLine();
+      cl.setOut(new PrintWriter(new StringWriter()));
+      cl.setErr(new PrintWriter(err));
+      code = cl.execute("nightly", "--run-date", START.plusDays(DAYS - 1).toString(), "--exports", exports.toString(),
+          "--warehouse", copy.toString(), "--config", home.resolve("touchpoint.properties").toString(),
+          "--master", "local[2]", "--demo");
+    } finally {
+      if (before == null) {
+        System.clearProperty("touchpoint.home");
+      } else {
+        System.setProperty("touchpoint.home", before);
+      }
+    }
+    assertThat(code).as("exit code: " + err).isEqualTo(io.touchpoint.errors.Errors.EXIT_CRITICAL_ALERT);
+    assertThat(err.toString()).contains("critical alert(s) fired: any-revenue", "gold.alerts");
+    assertThat(new Warehouse(SparkTestSupport.spark(), copy.toString()).read("gold", "alerts").where("rule = 'any-revenue' AND run_date = DATE'"
+        + START.plusDays(DAYS - 1) + "'").count()).as("written before the exit").isEqualTo(1);
   }
 
   @Test

@@ -1,0 +1,20 @@
+-- view:    stg_orders
+-- grain:   one row per order dated up to the run date (identified or not)
+-- sources: silver.orders
+-- owner:   revenue, orders, customers, GMV and the purchase-based marts
+-- params:  :to_date
+-- is_purchase: a fully refunded order (is_refunded and net_cny <= 0) is not a purchase, as in the
+-- CLV stage; its net still counts in revenue (it is 0 or the negative of an over-refund).
+SELECT
+  order_id,
+  order_date,
+  ordered_at,
+  sales_channel,
+  channel_group,
+  customer_id,
+  is_identified,
+  gross_cny,
+  net_cny,
+  NOT (is_refunded AND net_cny <= 0) AS is_purchase
+FROM silver.orders
+WHERE order_date <= :to_date
