@@ -132,7 +132,7 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
       ClvJob.Options clv, Set<String> sources, String command, PrintWriter out, boolean failOnCriticalAlert) {
     Instant t0 = Instant.now();
     SparkSession spark = Sessions.create(config, "touchpoint " + command);
-    Warehouse warehouse = new Warehouse(spark, config.warehouse(), sandbox);
+    Warehouse warehouse = Warehouse.open(spark, config.warehouse(), sandbox);
     Pipeline.Outcome outcome = new Pipeline(warehouse, config, clv, sources).run(dates, stages, RunIds.next(command, t0));
     RunSummary.of(warehouse, outcome).print(out, outcome, Duration.between(t0, Instant.now()));
     if (stages.contains(Stage.MARTS)) {

@@ -197,7 +197,7 @@ final class StageCommands {
       TouchpointConfig config = warehouseOptions.resolve(true); // hashes nothing, so it needs no HMAC key
       Instant t0 = Instant.now();
       SparkSession spark = Sessions.create(config, "touchpoint attribution");
-      Warehouse warehouse = new Warehouse(spark, config.warehouse(), sandbox);
+      Warehouse warehouse = Warehouse.open(spark, config.warehouse(), sandbox);
       AttributionJob.Result r = new AttributionJob(warehouse, RunIds.next("attribution", t0)).run(options);
       warehouse.register();
       String gold = AttributionJob.SCHEMA;

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         io.touchpoint.jobs.generate.GenerateCommand.class,
         io.touchpoint.jobs.clv.ClvFitCommand.class,
         io.touchpoint.jobs.attribution.AttributionPathsCommand.class,
+        io.touchpoint.jobs.serve.ServeCommand.class,
     })
 public final class Touchpoint implements Runnable {
 

@@ -33,7 +33,7 @@ class CliTest {
     Run r = run("--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("demo", "generate", "nightly", "backfill", "ingest", "identity", "silver",
-        "attribution", "clv", "attribution-paths", "clv-fit", "publish", "airflow");
+        "attribution", "clv", "attribution-paths", "clv-fit", "marts", "alerts", "publish", "airflow", "serve");
   }
 
   @Test
@@ -121,6 +121,23 @@ class CliTest {
     withDemo.demo = true;
     assertThat(withDemo.resolve(false).pii().isDemoKey()).as("--demo allows it").isTrue();
     assertThat(run("ingest", "--help").out()).contains("--demo");
+  }
+
+  @Test
+  void serveRefusesBadOptionsBeforeStartingSpark(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Run port = run("serve", "--port", "70000");
+    assertThat(port.code()).isEqualTo(Errors.EXIT_USAGE);
+    assertThat(port.err()).contains("Cannot serve on port 70000: a port is 0..65535");
+    Run role = run("serve", "--role", "admin");
+    assertThat(role.code()).isEqualTo(Errors.EXIT_USAGE);
+    assertThat(role.err()).contains("--role").contains("admin");
+    Path weak = Files.writeString(tmp.resolve("token"), "short\n");
+    Run token = run("serve", "--token-file", weak.toString());
+    assertThat(token.code()).isEqualTo(Errors.EXIT_CONFIG);
+    assertThat(token.err()).contains("it has 5 characters, fewer than the 32 required").doesNotContain("short");
+    Run missing = run("serve", "--token-file", tmp.resolve("absent").toString());
+    assertThat(missing.code()).isEqualTo(Errors.EXIT_CONFIG);
+    assertThat(missing.err()).contains("Cannot read the serve token");
   }
 
   @Test

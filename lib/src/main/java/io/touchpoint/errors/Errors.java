@@ -223,6 +223,41 @@ public final class Errors {
         "See gold.alerts for the values and thresholds, fix the cause, then rerun the date"), null);
   }
 
+  // --- serve (BI endpoint) ---
+
+  public static TouchpointException accessDenied(String role, String what, String schema) {
+    return usage(what + " through this endpoint",
+        "role " + role + " reads the aggregated " + schema + " schema only (no customer-level schema, no other file, no writes, no client code)",
+        "Query the " + schema + " tables by name (SHOW TABLES IN " + schema + "), or use an endpoint started with --role analyst");
+  }
+
+  public static TouchpointException serveNeedsToken(String host) {
+    return config("serve on " + host,
+        "it is not a loopback address, so clients must authenticate, and no token is set",
+        "Put a random token of at least 32 characters (openssl rand -hex 32) in a file named by --token-file or"
+            + " TOUCHPOINT_SERVE_TOKEN_FILE, or in TOUCHPOINT_SERVE_TOKEN; or serve on 127.0.0.1 and reach it through an SSH tunnel");
+  }
+
+  public static TouchpointException weakServeToken(String source, int length) {
+    return config("use the serve token from " + source, "it has " + length + " characters, fewer than the 32 required",
+        "Use a random token, e.g. `openssl rand -hex 32`");
+  }
+
+  public static TouchpointException unreadableServeToken(Path file) {
+    return config("read the serve token", "cannot read " + file,
+        "Check that --token-file / TOUCHPOINT_SERVE_TOKEN_FILE names a readable file");
+  }
+
+  public static TouchpointException serveAddress(String host, int port, String reason) {
+    return config("serve on " + host + ":" + port, reason,
+        "Choose another --port (0 picks a free one) or --host, or stop what is using it");
+  }
+
+  public static TouchpointException noWarehouse(String root) {
+    return input("serve the warehouse " + root, "it does not exist",
+        "Pass --warehouse (or set TOUCHPOINT_WAREHOUSE / warehouse.dir) to a warehouse written by nightly, backfill or demo");
+  }
+
   public static String format(String action, String reason, String fix) {
     return "Cannot " + action + ": " + reason + ". " + fix + (fix.endsWith(".") ? "" : ".");
   }

@@ -1,6 +1,7 @@
 package io.touchpoint.jobs.spark;
 
 import io.touchpoint.jobs.config.TouchpointConfig;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -11,6 +12,11 @@ public final class Sessions {
   private Sessions() {}
 
   public static SparkSession create(TouchpointConfig config, String appName) {
+    return create(config, appName, Map.of());
+  }
+
+  /** With extra Spark settings, applied last ({@code touchpoint serve} adds its Connect and access settings). */
+  public static SparkSession create(TouchpointConfig config, String appName, Map<String, String> extra) {
     boolean submitted = System.getProperty("spark.master") != null;
     SparkSession.Builder b = SparkSession.builder().appName(appName);
     if (!submitted) {
@@ -26,15 +32,16 @@ public final class Sessions {
           .config("spark.hadoop.fs.AbstractFileSystem.file.impl", NioLocalFileSystem.Fs.class.getName())
           .config("spark.sql.warehouse.dir", config.warehouse() + "/_spark_catalog");
     }
-    SparkSession spark = b
+    b
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.datetime.java8API.enabled", "true")
         .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
         // Every replaceWhere writes data selected by the same predicate; the extra scan proves nothing.
-        .config("spark.databricks.delta.replaceWhere.constraintCheck.enabled", "false")
-        .getOrCreate();
+        .config("spark.databricks.delta.replaceWhere.constraintCheck.enabled", "false");
+    extra.forEach(b::config);
+    SparkSession spark = b.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;
   }

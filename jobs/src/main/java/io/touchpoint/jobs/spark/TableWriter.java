@@ -33,6 +33,7 @@ public final class TableWriter {
   private void timed(String what, String schema, String table, Runnable write) {
     long t0 = System.nanoTime();
     write.run();
+    warehouse.register(schema, table); // a table a run creates is named at once, for SQL later in the run
     LOG.info("  {} {} in {} s", what, warehouse.outputName(schema, table), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
   }
 

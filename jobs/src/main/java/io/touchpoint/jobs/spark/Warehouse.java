@@ -3,11 +3,15 @@ package io.touchpoint.jobs.spark;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -47,6 +51,18 @@ public final class Warehouse {
 
   public Optional<Sandbox> sandbox() {
     return Optional.ofNullable(sandbox);
+  }
+
+  /** The warehouse at {@code root}, its tables named in the session's catalog ({@link #register()}): how every session starts. */
+  public static Warehouse open(SparkSession spark, String root) {
+    return open(spark, root, Optional.empty());
+  }
+
+  /** As {@link #open(SparkSession, String)}, for a run that writes to {@code sandbox} when present. */
+  public static Warehouse open(SparkSession spark, String root, Optional<Sandbox> sandbox) {
+    Warehouse w = new Warehouse(spark, root, sandbox);
+    w.register();
+    return w;
   }
 
   public SparkSession spark() {
@@ -148,13 +164,65 @@ public final class Warehouse {
     return out;
   }
 
-  /** Names every warehouse table in this session's catalog (idempotent). */
-  public void register() {
+  /**
+   * Names every warehouse table in this session's catalog as {@code <schema>.<table>}, so that
+   * SQL can say {@code SELECT * FROM gold.kpi}. Idempotent and cheap (one folder listing, no
+   * snapshot read), so every session calls it at start and after a run; {@link TableWriter}
+   * names each table it writes. Returns the names, sorted.
+   */
+  public List<String> register() {
+    return register(schema -> true);
+  }
+
+  /**
+   * Names the tables of the schemas {@code visible} accepts, and makes sure the session catalog
+   * names nothing else: a BI endpoint registers {@code gold} alone (see {@code touchpoint serve}).
+   */
+  public List<String> register(Predicate<String> visible) {
+    TableNames names = new TableNames(spark);
+    List<String> registered = new ArrayList<>();
+    Set<URI> keep = new HashSet<>();
     for (String name : tables()) {
-      String[] p = name.split("\\.");
-      spark.sql("CREATE DATABASE IF NOT EXISTS `" + p[0] + "`");
-      spark.sql("CREATE TABLE IF NOT EXISTS `" + p[0] + "`.`" + p[1] + "` USING delta LOCATION '"
-          + path(p[0], p[1]).replace("'", "\\'") + "'");
+      String[] p = name.split("\\.", 2);
+      if (visible.test(p[0])) {
+        URI location = location(p[0], p[1]);
+        names.name(p[0], p[1], location);
+        keep.add(location);
+        registered.add(name);
+      }
+    }
+    names.dropAllBut(keep);
+    return registered;
+  }
+
+  /**
+   * Names one table (after a write created it) by the name its writes land under
+   * ({@link #outputName}); a no-op when the catalog already names it here.
+   */
+  public void register(String schema, String table) {
+    new TableNames(spark).name(sandbox == null ? schema : sandbox.schema(), table, location(schema, table));
+  }
+
+  /**
+   * A location as {@code scheme://authority/path}, normalised, without a trailing slash, so that
+   * {@code file:/w/gold}, {@code file:///w/gold/} and {@code file:/w/x/../gold} compare equal
+   * (Hadoop qualifies local paths either way).
+   */
+  public static String canonical(URI location) {
+    URI u = location.normalize();
+    String path = u.getPath() == null ? "" : u.getPath();
+    while (path.length() > 1 && path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return (u.getScheme() == null ? "file" : u.getScheme()) + "://" + (u.getAuthority() == null ? "" : u.getAuthority()) + path;
+  }
+
+  private URI location(String schema, String table) {
+    try {
+      Path p = new Path(path(schema, table));
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toUri();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }
