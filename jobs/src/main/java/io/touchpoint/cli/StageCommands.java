@@ -5,6 +5,7 @@ import io.touchpoint.errors.Errors;
 import io.touchpoint.attribution.AttributionJourneys;
 import io.touchpoint.ingest.BronzeTable;
 import io.touchpoint.jobs.attribution.AttributionJob;
+import io.touchpoint.jobs.attribution.DailyCredits;
 import io.touchpoint.jobs.attribution.AttributionModel;
 import io.touchpoint.jobs.config.TouchpointConfig;
 import io.touchpoint.jobs.pipeline.RunIds;
@@ -203,10 +204,12 @@ final class StageCommands {
       String gold = AttributionJob.SCHEMA;
       spec.commandLine().getOut().printf(java.util.Locale.ROOT,
           "attribution %s (window %s..%s, order %d): %.0f conversions (%.0f direct), %.0f journeys without conversion,"
-              + " %d distinct paths%nwrote %s, %s%s%nelapsed: %.1f s%n",
+              + " %d distinct paths%nwrote %s, %s%s; credits per day: %s, %s, %s%nelapsed: %.1f s%n",
           day, options.period().start(), day, order, r.conversions(), r.directConversions(), r.nulls(), r.paths(),
           warehouse.outputName(gold, AttributionJob.BY_CHANNEL), warehouse.outputName(gold, AttributionJob.PATHS),
           options.models().contains(AttributionModel.MARKOV) ? ", " + warehouse.outputName(gold, AttributionJob.TRANSITIONS) : "",
+          warehouse.outputName(gold, DailyCredits.DAILY), warehouse.outputName(gold, DailyCredits.JOURNEYS_DAILY),
+          warehouse.outputName(DailyCredits.RESTRICTED, DailyCredits.FIRST_PURCHASE),
           Duration.between(t0, Instant.now()).toMillis() / 1000.0);
       spec.commandLine().getOut().flush();
       return 0;

@@ -1,10 +1,14 @@
 package io.touchpoint.cli;
 
 import io.touchpoint.ingest.BronzeTable;
+import io.touchpoint.jobs.alerts.AlertsJob;
 import io.touchpoint.jobs.attribution.AttributionJob;
+import io.touchpoint.jobs.attribution.DailyCredits;
 import io.touchpoint.jobs.clv.ClvJob;
 import io.touchpoint.jobs.identity.IdentityJob;
 import io.touchpoint.jobs.ingest.IngestJob;
+import io.touchpoint.jobs.marts.SqlModel;
+import io.touchpoint.jobs.marts.SqlModels;
 import io.touchpoint.jobs.pipeline.Stage;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +36,19 @@ final class StageTables {
       }
       case SILVER -> List.of("orders", "unmatched_refunds", "touchpoints", "ad_spend", "customers", "identification_rate")
           .forEach(t -> out.add("silver." + t));
-      case ATTRIBUTION -> List.of(AttributionJob.BY_CHANNEL, AttributionJob.PATHS, AttributionJob.TRANSITIONS)
-          .forEach(t -> out.add(AttributionJob.SCHEMA + "." + t));
+      case ATTRIBUTION -> {
+        List.of(AttributionJob.BY_CHANNEL, AttributionJob.PATHS, AttributionJob.TRANSITIONS, DailyCredits.DAILY,
+            DailyCredits.JOURNEYS_DAILY)
+            .forEach(t -> out.add(AttributionJob.SCHEMA + "." + t));
+        out.add("restricted." + DailyCredits.FIRST_PURCHASE);
+      }
       case CLV -> {
         out.add(ClvJob.RESTRICTED + "." + ClvJob.CUSTOMER_VALUE);
         out.add(ClvJob.GOLD + "." + ClvJob.MODEL);
         out.add(ClvJob.GOLD + "." + ClvJob.BY_CHANNEL);
       }
+      case MARTS -> SqlModels.load().stream().filter(m -> !m.isView()).map(SqlModel::name).sorted().forEach(out::add);
+      case ALERTS -> out.add("gold." + AlertsJob.TABLE);
       default -> out.add("(the tables of stage " + stage.label() + ")");
     }
     return out;

@@ -26,11 +26,11 @@ import org.apache.spark.sql.Row;
  *       (customer-level, so restricted): what CAC and the LTV of acquired customers are built from.</li>
  * </ul>
  */
-final class DailyCredits {
-  static final String DAILY = "attribution_daily";
-  static final String JOURNEYS_DAILY = "attribution_journeys_daily";
-  static final String RESTRICTED = "restricted";
-  static final String FIRST_PURCHASE = "first_purchase_credit";
+public final class DailyCredits {
+  public static final String DAILY = "attribution_daily";
+  public static final String JOURNEYS_DAILY = "attribution_journeys_daily";
+  public static final String RESTRICTED = "restricted";
+  public static final String FIRST_PURCHASE = "first_purchase_credit";
 
   private final TableWriter writer;
 

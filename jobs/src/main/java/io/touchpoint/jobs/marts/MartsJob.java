@@ -204,58 +204,22 @@ public final class MartsJob {
 
   /**
    * Makes {@code schema.table} in the session's catalog name this warehouse's table (the models read
-   * tables by name). An entry left by another warehouse of the same session (tests run several) is
-   * dropped first: the tables are external, so that only forgets the name. Returns false, with no
-   * entry left, when the table does not exist here.
+   * tables by name; an entry left by another warehouse of the same JVM is re-pointed without
+   * reading its snapshot, so a deleted warehouse's entry does no harm). Returns false, with no entry
+   * left, when the table does not exist here.
    */
   private boolean bind(String name, boolean required) {
-    SparkSession spark = warehouse.spark();
     String[] p = name.split("\\.");
-    String path = warehouse.path(p[0], p[1]);
-    boolean exists = warehouse.exists(p[0], p[1]);
-    if (spark.catalog().tableExists(name)) {
-      boolean view;
-      try {
-        view = "VIEW".equalsIgnoreCase(spark.catalog().getTable(name).tableType());
-      } catch (org.apache.spark.sql.AnalysisException e) {
-        throw new IllegalStateException(e);
-      }
-      String location = null;
-      if (!view) {
-        for (Row r : spark.sql("DESCRIBE TABLE EXTENDED " + name).collectAsList()) {
-          if ("Location".equals(r.getString(0))) {
-            location = r.getString(1);
-          }
-        }
-      }
-      if (exists && location != null && qualified(location).equals(qualified(path))) {
-        return true;
-      }
-      spark.sql((view ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + name);
+    if (warehouse.exists(p[0], p[1])) {
+      warehouse.register(p[0], p[1]);
+      return true;
     }
-    if (!exists) {
-      if (required) {
-        throw new IllegalStateException(name + " was just written but does not exist at " + path);
-      }
-      spark.sql("CREATE DATABASE IF NOT EXISTS `" + p[0] + "`");
-      return false;
+    if (required) {
+      throw new IllegalStateException(name + " was just written but does not exist at " + warehouse.path(p[0], p[1]));
     }
-    spark.sql("CREATE DATABASE IF NOT EXISTS `" + p[0] + "`");
-    // The qualified path: a relative one would be resolved against the session's warehouse folder.
-    spark.sql("CREATE TABLE IF NOT EXISTS `" + p[0] + "`.`" + p[1] + "` USING delta LOCATION '"
-        + qualified(path).replace("'", "\\'") + "'");
-    return true;
+    warehouse.unregister(p[0], p[1]);
+    return false;
   }
-
-  private String qualified(String location) {
-    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
-    try {
-      return p.getFileSystem(warehouse.spark().sparkContext().hadoopConfiguration()).makeQualified(p).toString();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
 
   /** Tables of earlier stages a model may read. */
   static Set<String> sources() {

@@ -75,6 +75,22 @@ final class TableNames {
   }
 
   /**
+   * Makes sure {@code schema.table} names nothing in a session-scoped catalog (a table of another
+   * warehouse, or a view), so that the name can be defined anew; the schema is created if missing.
+   */
+  void forget(String schema, String table) {
+    SessionCatalog catalog = catalog();
+    if (!catalog.databaseExists(schema)) {
+      catalog.createDatabase(CatalogDatabase.apply(schema, "Touchpoint " + schema + " tables",
+          catalog.getDefaultDBPath(schema), scala.collection.immutable.Map$.MODULE$.empty()), true);
+    }
+    TableIdentifier id = new TableIdentifier(table, Option.apply(schema));
+    if (metadata(id) != null && sessionScoped()) {
+      catalog.dropTable(id, true, false);
+    }
+  }
+
+  /**
    * Drops the Delta entries of a session-scoped catalog that name none of {@code keep}: tables of
    * another warehouse registered earlier in this JVM, or of schemas this session must not see.
    */

@@ -204,6 +204,14 @@ public final class Warehouse {
   }
 
   /**
+   * Makes {@code schema.table} name nothing in a session-scoped catalog, e.g. before a stand-in
+   * view takes the name of a table this warehouse does not have (yet).
+   */
+  public void unregister(String schema, String table) {
+    new TableNames(spark).forget(schema, table);
+  }
+
+  /**
    * A location as {@code scheme://authority/path}, normalised, without a trailing slash, so that
    * {@code file:/w/gold}, {@code file:///w/gold/} and {@code file:/w/x/../gold} compare equal
    * (Hadoop qualifies local paths either way).
