@@ -234,7 +234,7 @@ public final class ForgetJob {
 
   /**
    * Deletes the person from every personal table, logs the request in {@code ops.forget_log}, and
-   * with {@code vacuumNow} vacuums the touched tables at zero retention at once.
+   * with {@code vacuumNow} vacuums every personal table at zero retention at once.
    */
   public Result run(Key key, String value, boolean vacuumNow, long retentionHours) {
     Instant at = Instant.now();

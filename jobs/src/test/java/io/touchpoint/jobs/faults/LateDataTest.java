@@ -54,8 +54,7 @@ class LateDataTest {
         StandardCharsets.UTF_8);
     late = new Warehouse(SparkTestSupport.spark(), tmp.resolve("late").toString());
     latePipeline = new Pipeline(late, config(late));
-    nightly(List.of(D1));
-    nightly(List.of(D2));
+    nightly(List.of(D1, D2)); // D1 and D2 in one pass (the same tables as two nightly runs; PipelineEndToEndTest)
     unmatchedBeforeTheFix = late.read("silver", "unmatched_refunds").select("order_id").as(
         org.apache.spark.sql.Encoders.STRING()).collectAsList();
 
@@ -68,7 +67,7 @@ class LateDataTest {
     return SparkTestSupport.config(Path.of(w.root()), tmp.resolve("exports"));
   }
 
-  /** What {@code touchpoint nightly --run-date D} does: widen the dates by late data, then run. */
+  /** What {@code touchpoint nightly --run-date D} (or a backfill) does: widen the dates by late data, then run. */
   static List<LocalDate> nightly(List<LocalDate> dates) {
     List<LocalDate> widened = latePipeline.withLateData(dates);
     latePipeline.run(widened, STATE, "nightly-" + dates.get(0));
