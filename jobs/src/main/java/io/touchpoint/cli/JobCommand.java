@@ -57,6 +57,11 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
     return new ClvJob.Options(config.clv(), ClvJob.IfNotIdentified.SKIP);
   }
 
+  /** Whether the run first looks for late exports of past dates and widens its dates to reprocess them ({@code nightly}). */
+  boolean catchesUpLateData() {
+    return false;
+  }
+
   /** The sources the ingest stage lands; only the {@code ingest} command narrows them. */
   Set<String> sources() {
     return Set.copyOf(BronzeTable.sources());
@@ -77,7 +82,7 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
     Optional<Sandbox> sandbox = sandbox(stages());
     TouchpointConfig config = warehouseOptions.resolve(demoKeyAllowed(), configFlags());
     return runPipeline(config, sandbox, dates, stages(), clvOptions(config), sources, spec.name(), spec.commandLine().getOut(),
-        failsOnCriticalAlert());
+        failsOnCriticalAlert(), catchesUpLateData());
   }
 
   @Override
@@ -97,6 +102,9 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
       plan.fact("exports", config.exports());
     }
     plan.fact("warehouse", config.warehouse()).fact("writes", String.join(", ", writes));
+    if (warehouseOptions.sandbox().isEmpty()) {
+      plan.fact("audit", "ops.runs, ops.run_inputs, ops.table_versions (README, \"Audit and lineage\")");
+    }
     sandbox(stages()).ifPresent(sb -> plan.fact("output schema", sb.schema() + " (production tables untouched)"));
     if (!demoKeyAllowed() && config.pii().isDemoKey()) {
       plan.fact("note", "no HMAC key is configured here; the real run needs TOUCHPOINT_HMAC_KEY or"
@@ -130,10 +138,25 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
 
   static int runPipeline(TouchpointConfig config, Optional<Sandbox> sandbox, List<LocalDate> dates, Set<Stage> stages,
       ClvJob.Options clv, Set<String> sources, String command, PrintWriter out, boolean failOnCriticalAlert) {
+    return runPipeline(config, sandbox, dates, stages, clv, sources, command, out, failOnCriticalAlert, false);
+  }
+
+  static int runPipeline(TouchpointConfig config, Optional<Sandbox> sandbox, List<LocalDate> dates, Set<Stage> stages,
+      ClvJob.Options clv, Set<String> sources, String command, PrintWriter out, boolean failOnCriticalAlert,
+      boolean catchUpLateData) {
     Instant t0 = Instant.now();
     SparkSession spark = Sessions.create(config, "touchpoint " + command);
     Warehouse warehouse = Warehouse.open(spark, config.warehouse(), sandbox);
-    Pipeline.Outcome outcome = new Pipeline(warehouse, config, clv, sources).run(dates, stages, RunIds.next(command, t0));
+    Pipeline pipeline = new Pipeline(warehouse, config, clv, sources);
+    if (catchUpLateData) {
+      List<LocalDate> widened = pipeline.withLateData(dates);
+      if (widened.size() > dates.size()) {
+        out.printf("late data: exports of %s changed since they were ingested; reprocessing %s..%s%n", widened.get(0),
+            widened.get(0), widened.get(widened.size() - 1));
+      }
+      dates = widened;
+    }
+    Pipeline.Outcome outcome = pipeline.run(dates, stages, RunIds.next(command, t0));
     RunSummary.of(warehouse, outcome).print(out, outcome, Duration.between(t0, Instant.now()));
     if (stages.contains(Stage.MARTS)) {
       Headlines.of(warehouse, dates.get(dates.size() - 1)).print(out);

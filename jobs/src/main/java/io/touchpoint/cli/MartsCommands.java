@@ -82,7 +82,9 @@ final class MartsCommands {
       Instant t0 = Instant.now();
       SparkSession spark = Sessions.create(config, "touchpoint marts");
       Warehouse warehouse = new Warehouse(spark, config.warehouse());
-      MartsJob.Result r = new MartsJob(warehouse, RunIds.next("marts", t0)).run(options);
+      String runId = RunIds.next("marts", t0);
+      MartsJob.Result r = new MartsJob(warehouse, runId).run(options);
+      new io.touchpoint.jobs.lineage.RunLog(warehouse).record(runId, t0, dates, "marts", null);
       PrintWriter out = spec.commandLine().getOut();
       out.printf("marts %s..%s (periods recomputed from %s, %s):%n", options.from(), options.to(), options.recomputeFrom(),
           String.join(",", options.periodTypes()));
@@ -130,7 +132,9 @@ final class MartsCommands {
       Instant t0 = Instant.now();
       SparkSession spark = Sessions.create(config, "touchpoint alerts");
       Warehouse warehouse = new Warehouse(spark, config.warehouse());
-      AlertsJob.Result r = new AlertsJob(warehouse, RunIds.next("alerts", t0)).run(runDate, parsed);
+      String runId = RunIds.next("alerts", t0);
+      AlertsJob.Result r = new AlertsJob(warehouse, runId).run(runDate, parsed);
+      new io.touchpoint.jobs.lineage.RunLog(warehouse).record(runId, t0, List.of(runDate), "alerts", null);
       PrintWriter out = spec.commandLine().getOut();
       Headlines.printAlerts(out, r);
       out.printf("elapsed: %.1f s%n", Duration.between(t0, Instant.now()).toMillis() / 1000.0);

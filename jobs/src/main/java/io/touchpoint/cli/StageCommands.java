@@ -199,7 +199,9 @@ final class StageCommands {
       Instant t0 = Instant.now();
       SparkSession spark = Sessions.create(config, "touchpoint attribution");
       Warehouse warehouse = Warehouse.open(spark, config.warehouse(), sandbox);
-      AttributionJob.Result r = new AttributionJob(warehouse, RunIds.next("attribution", t0)).run(options);
+      String runId = RunIds.next("attribution", t0);
+      AttributionJob.Result r = new AttributionJob(warehouse, runId).run(options);
+      new io.touchpoint.jobs.lineage.RunLog(warehouse).record(runId, t0, List.of(day), "attribution", null);
       warehouse.register();
       String gold = AttributionJob.SCHEMA;
       spec.commandLine().getOut().printf(java.util.Locale.ROOT,
@@ -304,9 +306,22 @@ final class StageCommands {
     @Option(names = "--run-date", required = true, paramLabel = "YYYY-MM-DD", description = "The export date to process.")
     LocalDate runDate;
 
+    @Option(names = "--reprocess-from", paramLabel = "YYYY-MM-DD",
+        description = {"Also reprocess every export date from this one (re-delivered or late exports): the run covers",
+            "D..--run-date in one pass; unchanged files are skipped by checksum. Without it, past dates whose files",
+            "are new or changed since they were ingested are found and reprocessed the same way (README, \"Late data\")."})
+    LocalDate reprocessFrom;
+
     @Override
     List<LocalDate> dates() {
-      return List.of(runDate);
+      if (reprocessFrom == null) {
+        return List.of(runDate);
+      }
+      if (reprocessFrom.isAfter(runDate)) {
+        throw Errors.usage("reprocess from " + reprocessFrom + " in the run for " + runDate,
+            "--reprocess-from is after --run-date", "Give a date on or before " + runDate);
+      }
+      return io.touchpoint.jobs.pipeline.Pipeline.range(reprocessFrom, runDate);
     }
 
     @Override
@@ -316,6 +331,11 @@ final class StageCommands {
 
     @Override
     boolean failsOnCriticalAlert() {
+      return true;
+    }
+
+    @Override
+    boolean catchesUpLateData() {
       return true;
     }
   }

@@ -84,15 +84,21 @@ public final class IdentityJob {
     // Nodes of this batch: each identifier with its first sighting.
     Dataset<Row> batchNodes = edges.select(col("identifier_b").as("identifier"), col("seen_date"))
         .groupBy("identifier").agg(min("seen_date").as("batch_first_seen"));
+    // Late data (an export re-delivered for a past date) can show a known identifier earlier than
+    // it was first seen: its first sighting moves back, as if the export had come on time.
+    Dataset<Row> corrected = existing.join(batchNodes, "identifier", "left")
+        .select(col("identifier"), col("identifier_type"), col("customer_id"),
+            org.apache.spark.sql.functions.least(col("first_seen_date"), col("batch_first_seen")).as("first_seen_date"),
+            col("batch_first_seen").lt(col("first_seen_date")).as("redated"));
     Dataset<Row> nodes = batchNodes.join(existing.select("identifier", "customer_id", "first_seen_date"), "identifier", "left")
         .select(col("identifier"), col("customer_id"),
-            org.apache.spark.sql.functions.coalesce(col("first_seen_date"), col("batch_first_seen")).as("first_seen_date"),
+            org.apache.spark.sql.functions.least(col("first_seen_date"), col("batch_first_seen")).as("first_seen_date"),
             when(col("customer_id").isNotNull(), concat(lit("cust:"), col("customer_id"))).otherwise(col("identifier")).as("node"))
         .localCheckpoint();
 
     // Existing customers touched by the batch are labelled by their oldest identifier overall.
     Dataset<Row> touched = nodes.filter(col("customer_id").isNotNull()).select("customer_id").distinct();
-    Dataset<Row> customerLabels = existing.join(touched, "customer_id")
+    Dataset<Row> customerLabels = corrected.join(touched, "customer_id")
         .groupBy("customer_id").agg(min(CustomerIds.label(col("first_seen_date"), col("identifier"))).as("label"))
         .select(concat(lit("cust:"), col("customer_id")).as("node"), col("label"));
     Dataset<Row> newLabels = nodes.filter(col("customer_id").isNull())
@@ -116,9 +122,12 @@ public final class IdentityJob {
     Dataset<Row> newIdentifiers = resolvedNodes.filter(col("customer_id").isNull())
         .select(col("identifier"), substring_index(col("identifier"), ":", 1).as("identifier_type"),
             col("resolved_id").as("customer_id"), col("first_seen_date"));
-    Dataset<Row> rekeyed = existing.join(merges, existing.col("customer_id").equalTo(merges.col("merged_customer_id")))
+    Dataset<Row> rekeyed = corrected.join(merges, corrected.col("customer_id").equalTo(merges.col("merged_customer_id")))
         .select(col("identifier"), col("identifier_type"), col("surviving_customer_id").as("customer_id"), col("first_seen_date"));
-    Dataset<Row> upserts = newIdentifiers.unionByName(rekeyed).localCheckpoint();
+    Dataset<Row> redated = corrected.filter(col("redated"))
+        .join(merges, corrected.col("customer_id").equalTo(merges.col("merged_customer_id")), "left_anti")
+        .select(col("identifier"), col("identifier_type"), col("customer_id"), col("first_seen_date"));
+    Dataset<Row> upserts = newIdentifiers.unionByName(rekeyed).unionByName(redated).localCheckpoint();
     long newCount = newIdentifiers.count();
 
     writer.upsert(upserts, "silver", MAP, List.of("identifier"), List.of());

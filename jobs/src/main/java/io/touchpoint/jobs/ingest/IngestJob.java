@@ -363,6 +363,74 @@ public final class IngestJob {
     return out;
   }
 
+  /**
+   * The export dates before {@code runDate} that hold late data: an expected file that no run has
+   * ingested yet, or one re-delivered since it was ingested (a different size, or modified after it
+   * was landed and with a different SHA-256). Only dates some run has ingested before are looked
+   * at (a date never ingested is a missing run, not late data: run it, or {@code nightly
+   * --reprocess-from D}); folders that are gone (exports purged after landing) are not late.
+   * Reads {@code ops.ingestion_log} and lists folders; only modified files are read (to hash them).
+   */
+  public java.util.SortedSet<LocalDate> lateDates(LocalDate runDate, Set<String> sources) {
+    java.util.SortedSet<LocalDate> late = new java.util.TreeSet<>();
+    if (!warehouse.exists(OPS, LOG_TABLE)) {
+      return late;
+    }
+    // The latest landing of each file: its size, checksum and time.
+    Map<String, Row> landedFiles = new HashMap<>();
+    Set<LocalDate> seen = new java.util.TreeSet<>();
+    for (Row r : warehouse.read(OPS, LOG_TABLE).filter(col("status").equalTo("ingested")
+        .and(col("export_date").lt(lit(java.sql.Date.valueOf(runDate)))))
+        .select("source_file", "export_date", "bytes", "checksum", "ingested_at").collectAsList()) {
+      seen.add(localDate(r.get(1)));
+      Row before = landedFiles.get(r.getString(0));
+      if (before == null || epochMillis(before.get(4)) < epochMillis(r.get(4))) {
+        landedFiles.put(r.getString(0), r);
+      }
+    }
+    Path root = new Path(config.exports());
+    HadoopFiles files = new HadoopFiles(warehouse.spark().sparkContext().hadoopConfiguration());
+    try {
+      FileSystem fs = root.getFileSystem(warehouse.spark().sparkContext().hadoopConfiguration());
+      for (LocalDate d : seen) {
+        for (BronzeTable t : BronzeTable.values()) {
+          if (!sources.contains(t.source())) {
+            continue;
+          }
+          for (String expected : t.expectedFiles()) {
+            String relative = t.source() + "/" + d + "/" + expected;
+            Path file = new Path(root, relative);
+            if (!fs.exists(file) || fs.getFileStatus(file).isDirectory()) {
+              continue;
+            }
+            FileStatus s = fs.getFileStatus(file);
+            Row was = landedFiles.get(relative);
+            boolean isLate = was == null || was.getLong(2) != s.getLen()
+                || (s.getModificationTime() > epochMillis(was.get(4))
+                    && !HadoopFiles.sha256(files.read(new ExportFile(t, d, relative, file.toString(), s.getLen(), null)))
+                        .equals(was.getString(3)));
+            if (isLate) {
+              LOG.info("late data: {} is {} since it was last ingested", relative, was == null ? "new" : "re-delivered");
+              late.add(d);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw Errors.input("look for late exports in " + config.exports(), e.getClass().getSimpleName() + ": " + e.getMessage(),
+          "Check that the folder exists and that the job's user may list it, then rerun", e);
+    }
+    return late;
+  }
+
+  private static LocalDate localDate(Object d) {
+    return d instanceof java.sql.Date sql ? sql.toLocalDate() : (LocalDate) d;
+  }
+
+  private static long epochMillis(Object t) {
+    return t instanceof java.sql.Timestamp ts ? ts.getTime() : ((Instant) t).toEpochMilli();
+  }
+
   /** Lists the expected export files of every requested source and date; missing ones are an error. */
   List<ExportFile> list(List<LocalDate> dates, Set<String> sources) {
     List<ExportFile> out = new ArrayList<>();

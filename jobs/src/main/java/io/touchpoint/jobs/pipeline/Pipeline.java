@@ -63,6 +63,23 @@ public final class Pipeline {
     return Stream.iterate(from, d -> !d.isAfter(to), d -> d.plusDays(1)).collect(Collectors.toList());
   }
 
+  /**
+   * The dates a nightly run for {@code dates} must process once late data is counted: from the
+   * earliest past export date that received a new or re-delivered file ({@link IngestJob#lateDates})
+   * through the last date, so that every stage recomputes what those files feed (see README,
+   * "Late data"). Unchanged files are skipped by checksum when the range is ingested again.
+   */
+  public List<LocalDate> withLateData(List<LocalDate> dates) {
+    LocalDate first = dates.get(0);
+    java.util.SortedSet<LocalDate> late = new IngestJob(warehouse, config, "late-data-scan", Instant.now())
+        .lateDates(first, sources);
+    if (late.isEmpty()) {
+      return dates;
+    }
+    LOG.info("late data for {}: reprocessing {}..{}", late, late.first(), dates.get(dates.size() - 1));
+    return range(late.first(), dates.get(dates.size() - 1));
+  }
+
   public Outcome run(List<LocalDate> dates, Set<Stage> stages, String runId) {
     Instant started = Instant.now();
     Map<Stage, Duration> times = new LinkedHashMap<>();
@@ -72,24 +89,31 @@ public final class Pipeline {
     List<AlertRule> rules = stages.contains(Stage.ALERTS) ? AlertRules.resolve(null, System.getenv()) : List.of();
     LocalDate last = dates.get(dates.size() - 1);
     String span = dates.get(0) + (dates.size() > 1 ? ".." + dates.get(dates.size() - 1) : "");
-    for (Stage stage : EnumSet.copyOf(stages)) {
-      Instant t0 = Instant.now();
-      LOG.info("[{}] stage {} started for {} ({} day(s))", runId, stage.label(), span, dates.size());
-      switch (stage) {
-        case INGEST -> ingest = new IngestJob(warehouse, config, runId, started)
-            .run(dates, sources);
-        case IDENTITY -> new IdentityJob(warehouse, runId).run(dates);
-        case SILVER -> new SilverJob(warehouse, runId).run(dates);
-        case ATTRIBUTION -> AttributionJob.runDatesCovering(dates, AttributionJob.Options.DEFAULT_WINDOW_DAYS)
-            .forEach(d -> new AttributionJob(warehouse, runId).run(AttributionJob.Options.defaults(d)));
-        case CLV -> new ClvJob(warehouse, runId).run(dates.get(dates.size() - 1), clv);
-        case MARTS -> new MartsJob(warehouse, runId).run(MartsJob.Options.defaults(dates.get(0), last));
-        case ALERTS -> alerts = new AlertsJob(warehouse, runId).run(last, rules);
+    String stageList = EnumSet.copyOf(stages).stream().map(Stage::label).collect(Collectors.joining(","));
+    try {
+      for (Stage stage : EnumSet.copyOf(stages)) {
+        Instant t0 = Instant.now();
+        LOG.info("[{}] stage {} started for {} ({} day(s))", runId, stage.label(), span, dates.size());
+        switch (stage) {
+          case INGEST -> ingest = new IngestJob(warehouse, config, runId, started)
+              .run(dates, sources);
+          case IDENTITY -> new IdentityJob(warehouse, runId).run(dates);
+          case SILVER -> new SilverJob(warehouse, runId).run(dates);
+          case ATTRIBUTION -> AttributionJob.runDatesCovering(dates, AttributionJob.Options.DEFAULT_WINDOW_DAYS)
+              .forEach(d -> new AttributionJob(warehouse, runId).run(AttributionJob.Options.defaults(d)));
+          case CLV -> new ClvJob(warehouse, runId).run(dates.get(dates.size() - 1), clv);
+          case MARTS -> new MartsJob(warehouse, runId).run(MartsJob.Options.defaults(dates.get(0), last));
+          case ALERTS -> alerts = new AlertsJob(warehouse, runId).run(last, rules);
+        }
+        Duration d = Duration.between(t0, Instant.now());
+        times.put(stage, d);
+        LOG.info("[{}] stage {} done in {} s", runId, stage.label(), String.format("%.1f", d.toMillis() / 1000.0));
       }
-      Duration d = Duration.between(t0, Instant.now());
-      times.put(stage, d);
-      LOG.info("[{}] stage {} done in {} s", runId, stage.label(), String.format("%.1f", d.toMillis() / 1000.0));
+    } catch (RuntimeException | Error e) {
+      new io.touchpoint.jobs.lineage.RunLog(warehouse).record(runId, started, dates, stageList, e); // audit: who ran what, and that it failed
+      throw e;
     }
+    new io.touchpoint.jobs.lineage.RunLog(warehouse).record(runId, started, dates, stageList, null); // ops.runs, run_inputs, table_versions
     warehouse.register();
     return new Outcome(runId, dates, times, ingest, alerts);
   }

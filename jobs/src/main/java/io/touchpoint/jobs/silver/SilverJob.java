@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code silver.orders} — MERGE on order_id of every order sold or refunded in the batch,
  *       recomputed from all its bronze deliveries (so late refunds net correctly);</li>
- *   <li>{@code silver.unmatched_refunds} — refunds whose order is unknown (never dropped);</li>
+ *   <li>{@code silver.unmatched_refunds} — refunds whose order is unknown (never dropped), cleared once the
+ *       order arrives late;</li>
  *   <li>{@code silver.touchpoints} — replaceWhere on the batch's export dates;</li>
  *   <li>{@code silver.ad_spend} — replaceWhere on spend_date (one row per date, channel, campaign);</li>
  *   <li>{@code silver.customers} — recomputed whole from the identity map, CRM and orders;</li>
@@ -59,6 +60,8 @@ public final class SilverJob {
     writer.upsert(SilverOrders.build(sales, refunds, identity), "silver", "orders", List.of("order_id"), List.of());
     Dataset<Row> unmatched = SilverOrders.unmatched(refunds, sales);
     writer.upsert(unmatched, "silver", "unmatched_refunds", List.of("order_id"), List.of());
+    // A refund parked here leaves once its order has arrived (late): the order now nets it.
+    writer.deleteMatching(sales.select("order_id").distinct(), "silver", "unmatched_refunds", List.of("order_id"));
 
     Dataset<Row> events = bronze(BronzeTable.TOUCHPOINT_EVENTS).where(inDates);
     writer.replaceWhere(SilverTouchpoints.build(events, identity), "silver", "touchpoints", inDates, List.of("_export_date"));

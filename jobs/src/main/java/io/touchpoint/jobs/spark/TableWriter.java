@@ -118,6 +118,38 @@ public final class TableWriter {
     }
   }
 
+  /**
+   * Deletes the rows whose key columns match a row of {@code keys} (a MERGE … WHEN MATCHED THEN
+   * DELETE, so the commit records the join condition, never the key values). A no-op when the
+   * table does not exist. Returns the number of rows deleted.
+   */
+  public long deleteMatching(Dataset<Row> keys, String schema, String table, List<String> keyColumns) {
+    return deleteMatching(keys, schema, table,
+        String.join(" AND ", keyColumns.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").toList()));
+  }
+
+  /** As above, with the MERGE condition between the table ({@code t}) and {@code keys} ({@code s}) given. */
+  public long deleteMatching(Dataset<Row> keys, String schema, String table, String on) {
+    String target = warehouse.target(schema, table);
+    if (!warehouse.isDeltaTable(target)) {
+      return 0;
+    }
+    long[] deleted = new long[1];
+    timed("deleted rows of", schema, table, () -> {
+      warehouse.spark().conf().set("spark.databricks.delta.commitInfo.userMetadata", metadata());
+      try {
+        DeltaTable t = warehouse.delta(schema, table);
+        t.as("t").merge(keys.as("s"), on).whenMatched().delete().execute();
+        Row last = t.history(1).select("operationMetrics").first();
+        scala.collection.Map<String, String> m = last.getMap(0);
+        deleted[0] = m.contains("numTargetRowsDeleted") ? Long.parseLong(m.apply("numTargetRowsDeleted")) : 0;
+      } finally {
+        warehouse.spark().conf().unset("spark.databricks.delta.commitInfo.userMetadata");
+      }
+    });
+    return deleted[0];
+  }
+
   /** Updates one column on the rows that match {@code condition}, e.g. re-keying merged customers. */
   public void update(String schema, String table, String condition, Map<String, String> set) {
     warehouse.spark().conf().set("spark.databricks.delta.commitInfo.userMetadata", metadata());
