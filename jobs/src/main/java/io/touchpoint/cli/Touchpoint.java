@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         io.touchpoint.jobs.clv.ClvFitCommand.class,
         io.touchpoint.jobs.attribution.AttributionPathsCommand.class,
         io.touchpoint.jobs.serve.ServeCommand.class,
+        ReportCommand.class,
     })
 public final class Touchpoint implements Runnable {
 
