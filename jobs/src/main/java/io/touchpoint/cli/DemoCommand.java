@@ -5,6 +5,9 @@ import io.touchpoint.jobs.generate.ExportGenerator;
 import io.touchpoint.jobs.generate.GeneratorConfig;
 import io.touchpoint.jobs.pipeline.Pipeline;
 import io.touchpoint.jobs.pipeline.Stage;
+import io.touchpoint.jobs.report.ReportJob;
+import io.touchpoint.jobs.spark.Sessions;
+import io.touchpoint.jobs.spark.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -24,7 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * no key is configured.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Generate sample exports (if absent) and run every stage over them on local Spark + Delta.")
+    description = "Generate sample exports (if absent), run every stage over them on local Spark + Delta and write the"
+        + " evaluation report of the last date to DIR/report.")
 public final class DemoCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
 
@@ -77,7 +81,13 @@ public final class DemoCommand implements Callable<Integer> {
       LOG.warn("demo: hashing PII with the public DEMO key; real runs need TOUCHPOINT_HMAC_KEY");
     }
     LocalDate last = startDate.plusDays(days - 1L);
-    return JobCommand.runPipeline(config, Pipeline.range(startDate, last), EnumSet.allOf(Stage.class), "demo",
+    int code = JobCommand.runPipeline(config, Pipeline.range(startDate, last), EnumSet.allOf(Stage.class), "demo",
         spec.commandLine().getOut());
+    // The evaluation report of the last date, from the gold tables the run just wrote.
+    ReportJob.Result report = new ReportJob(new Warehouse(Sessions.create(config, "touchpoint demo"), config.warehouse()))
+        .write(new ReportJob.Options(last, "month", "markov", 1), dir.resolve("report"));
+    spec.commandLine().getOut().printf("  evaluation report: %s%n", report.file().toAbsolutePath());
+    spec.commandLine().getOut().flush();
+    return code;
   }
 }

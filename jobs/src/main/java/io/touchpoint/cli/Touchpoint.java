@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
         io.touchpoint.jobs.serve.ServeCommand.class,
         ForgetCommand.class,
         LineageCommand.class,
+        ReportCommand.class,
     })
 public final class Touchpoint implements Runnable {
 

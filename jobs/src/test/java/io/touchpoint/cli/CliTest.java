@@ -33,7 +33,18 @@ class CliTest {
     Run r = run("--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("demo", "generate", "nightly", "backfill", "ingest", "identity", "silver",
-        "attribution", "clv", "attribution-paths", "clv-fit", "marts", "alerts", "publish", "airflow", "serve");
+        "attribution", "clv", "attribution-paths", "clv-fit", "marts", "alerts", "publish", "airflow", "serve",
+        "report");
+  }
+
+  @Test
+  void reportPlansItsFileAndRefusesABadPeriodBeforeStartingSpark() {
+    Run plan = run("--dry-run", "report", "--run-date", "2026-03-31", "--out", "target/reports");
+    assertThat(plan.code()).isZero();
+    assertThat(plan.out()).contains("touchpoint-report-2026-03-31.html", "period", "month", "gold.* (aggregates only)");
+    Run bad = run("report", "--run-date", "2026-03-31", "--out", "target/reports", "--period", "year");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--period year is not a period type", "day, week, month, quarter");
   }
 
   @Test

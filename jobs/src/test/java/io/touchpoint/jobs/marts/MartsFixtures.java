@@ -45,8 +45,8 @@ import org.apache.spark.sql.types.StructType;
  * CLV snapshot 2026-03-31: A 300 (new, high value), B 200 (active), C 100 (new), F 500 (new, high
  * value, at risk: P(alive) 0.4), G 50 (new).
  */
-final class MartsFixtures {
-  static final LocalDate RUN_DATE = LocalDate.of(2026, 3, 31);
+public final class MartsFixtures {
+  public static final LocalDate RUN_DATE = LocalDate.of(2026, 3, 31);
 
   static final StructType ORDERS = new StructType()
       .add("order_id", DataTypes.StringType).add("source", DataTypes.StringType).add("sales_channel", DataTypes.StringType)
@@ -204,7 +204,7 @@ final class MartsFixtures {
   }
 
   /** Writes every input table of the marts into the warehouse. */
-  static void write(Warehouse w, boolean withClv) {
+  public static void write(Warehouse w, boolean withClv) {
     Dataset<Row> orders = orders();
     save(orders, w, "silver", "orders");
     save(touches(), w, "silver", "touchpoints");

@@ -84,6 +84,10 @@ class PipelineEndToEndTest {
   void theDemoSummaryReportsRowsRejectsAndIdentification() {
     assertThat(demoOutput).contains("stage times:", "ingest", "identity", "silver", "clv", "silver.orders",
         "rejects by reason", "identification rate:", "elapsed:");
+    // The demo ends with the evaluation report of its last date (ReportTest checks its content).
+    java.util.regex.Matcher report = java.util.regex.Pattern.compile("evaluation report: (\\S+\\.html)").matcher(demoOutput);
+    assertThat(report.find()).as("the demo prints the report's path").isTrue();
+    assertThat(Path.of(report.group(1))).isRegularFile();
     long orders = backfill.read("silver", "orders").count();
     assertThat(demoOutput).containsPattern("identification rate: \\d+\\.\\d% of " + String.format("%,d", orders) + " orders");
     assertThat(demoOutput).contains("marts", "alerts", "headline KPIs (quarter 2026-01-01..2026-03-03, gold.kpi)",
