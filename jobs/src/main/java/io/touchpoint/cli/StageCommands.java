@@ -198,7 +198,11 @@ final class StageCommands {
       Instant t0 = Instant.now();
       SparkSession spark = Sessions.create(config, "touchpoint attribution");
       Warehouse warehouse = Warehouse.open(spark, config.warehouse(), sandbox);
-      AttributionJob.Result r = new AttributionJob(warehouse, RunIds.next("attribution", t0)).run(options);
+      String runId = RunIds.next("attribution", t0);
+      AttributionJob.Result r;
+      try (var lock = lock(config, spark, stages(), Set.of(), sandbox, runId, "attribution", List.of(day))) {
+        r = new AttributionJob(warehouse, runId).run(options);
+      }
       warehouse.register();
       String gold = AttributionJob.SCHEMA;
       spec.commandLine().getOut().printf(java.util.Locale.ROOT,
