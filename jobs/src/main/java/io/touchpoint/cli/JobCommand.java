@@ -143,7 +143,9 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
   static RunLock lock(TouchpointConfig config, SparkSession spark, Set<Stage> stages, Set<String> sources,
       Optional<Sandbox> sandbox, String runId, String command, List<LocalDate> dates) {
     String span = dates.get(0) + (dates.size() > 1 ? ".." + dates.get(dates.size() - 1) : "");
-    return RunLock.acquire(config.warehouse(), spark.sparkContext().hadoopConfiguration(),
+    // A sandbox run keeps its lock inside its sandbox folder: it writes no production file at all.
+    String root = sandbox.map(sb -> config.warehouse().replaceAll("/+$", "") + "/" + sb.schema()).orElse(config.warehouse());
+    return RunLock.acquire(root, spark.sparkContext().hadoopConfiguration(),
         RunLock.scopes(stages, stages.contains(Stage.INGEST) ? sources : Set.of(), sandbox.map(Sandbox::schema)),
         RunLock.Holder.self(runId, command, span), RunLock.staleAfter(System.getenv()));
   }
