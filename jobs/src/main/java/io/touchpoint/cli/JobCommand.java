@@ -7,6 +7,7 @@ import io.touchpoint.jobs.pipeline.Headlines;
 import io.touchpoint.jobs.config.TouchpointConfig;
 import io.touchpoint.jobs.pipeline.Pipeline;
 import io.touchpoint.jobs.pipeline.RunIds;
+import io.touchpoint.jobs.pipeline.RunLock;
 import io.touchpoint.jobs.pipeline.RunSummary;
 import io.touchpoint.jobs.pipeline.Stage;
 import io.touchpoint.jobs.spark.Sandbox;
@@ -146,6 +147,27 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
       boolean catchUpLateData) {
     Instant t0 = Instant.now();
     SparkSession spark = Sessions.create(config, "touchpoint " + command);
+    String runId = RunIds.next(command, t0);
+    try (RunLock lock = lock(config, spark, stages, sources, sandbox, runId, command, dates)) {
+      return runPipeline(config, sandbox, dates, stages, clv, sources, out, failOnCriticalAlert, catchUpLateData, t0, spark,
+          runId);
+    }
+  }
+
+  /** Takes the warehouse's run lock for what a run of {@code stages} writes (exit 7 when another run holds it). */
+  static RunLock lock(TouchpointConfig config, SparkSession spark, Set<Stage> stages, Set<String> sources,
+      Optional<Sandbox> sandbox, String runId, String command, List<LocalDate> dates) {
+    String span = dates.get(0) + (dates.size() > 1 ? ".." + dates.get(dates.size() - 1) : "");
+    // A sandbox run keeps its lock inside its sandbox folder: it writes no production file at all.
+    String root = sandbox.map(sb -> config.warehouse().replaceAll("/+$", "") + "/" + sb.schema()).orElse(config.warehouse());
+    return RunLock.acquire(root, spark.sparkContext().hadoopConfiguration(),
+        RunLock.scopes(stages, stages.contains(Stage.INGEST) ? sources : Set.of(), sandbox.map(Sandbox::schema)),
+        RunLock.Holder.self(runId, command, span), RunLock.staleAfter(System.getenv()));
+  }
+
+  private static int runPipeline(TouchpointConfig config, Optional<Sandbox> sandbox, List<LocalDate> dates, Set<Stage> stages,
+      ClvJob.Options clv, Set<String> sources, PrintWriter out, boolean failOnCriticalAlert, boolean catchUpLateData,
+      Instant t0, SparkSession spark, String runId) {
     Warehouse warehouse = Warehouse.open(spark, config.warehouse(), sandbox);
     Pipeline pipeline = new Pipeline(warehouse, config, clv, sources);
     if (catchUpLateData) {
@@ -156,7 +178,7 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
       }
       dates = widened;
     }
-    Pipeline.Outcome outcome = pipeline.run(dates, stages, RunIds.next(command, t0));
+    Pipeline.Outcome outcome = pipeline.run(dates, stages, runId);
     RunSummary.of(warehouse, outcome).print(out, outcome, Duration.between(t0, Instant.now()));
     if (stages.contains(Stage.MARTS)) {
       Headlines.of(warehouse, dates.get(dates.size() - 1)).print(out);

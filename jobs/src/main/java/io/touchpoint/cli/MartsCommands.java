@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -83,8 +84,11 @@ final class MartsCommands {
       SparkSession spark = Sessions.create(config, "touchpoint marts");
       Warehouse warehouse = new Warehouse(spark, config.warehouse());
       String runId = RunIds.next("marts", t0);
-      MartsJob.Result r = new MartsJob(warehouse, runId).run(options);
-      new io.touchpoint.jobs.lineage.RunLog(warehouse).record(runId, t0, dates, "marts", null);
+      MartsJob.Result r;
+      try (var lock = lock(config, spark, stages(), Set.of(), Optional.empty(), runId, "marts", dates())) {
+        r = new MartsJob(warehouse, runId).run(options);
+        new io.touchpoint.jobs.lineage.RunLog(warehouse).record(runId, t0, dates, "marts", null);
+      }
       PrintWriter out = spec.commandLine().getOut();
       out.printf("marts %s..%s (periods recomputed from %s, %s):%n", options.from(), options.to(), options.recomputeFrom(),
           String.join(",", options.periodTypes()));
@@ -133,8 +137,11 @@ final class MartsCommands {
       SparkSession spark = Sessions.create(config, "touchpoint alerts");
       Warehouse warehouse = new Warehouse(spark, config.warehouse());
       String runId = RunIds.next("alerts", t0);
-      AlertsJob.Result r = new AlertsJob(warehouse, runId).run(runDate, parsed);
-      new io.touchpoint.jobs.lineage.RunLog(warehouse).record(runId, t0, List.of(runDate), "alerts", null);
+      AlertsJob.Result r;
+      try (var lock = lock(config, spark, stages(), Set.of(), Optional.empty(), runId, "alerts", dates())) {
+        r = new AlertsJob(warehouse, runId).run(runDate, parsed);
+        new io.touchpoint.jobs.lineage.RunLog(warehouse).record(runId, t0, List.of(runDate), "alerts", null);
+      }
       PrintWriter out = spec.commandLine().getOut();
       Headlines.printAlerts(out, r);
       out.printf("elapsed: %.1f s%n", Duration.between(t0, Instant.now()).toMillis() / 1000.0);

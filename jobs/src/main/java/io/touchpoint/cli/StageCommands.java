@@ -200,8 +200,11 @@ final class StageCommands {
       SparkSession spark = Sessions.create(config, "touchpoint attribution");
       Warehouse warehouse = Warehouse.open(spark, config.warehouse(), sandbox);
       String runId = RunIds.next("attribution", t0);
-      AttributionJob.Result r = new AttributionJob(warehouse, runId).run(options);
-      new io.touchpoint.jobs.lineage.RunLog(warehouse).record(runId, t0, List.of(day), "attribution", null);
+      AttributionJob.Result r;
+      try (var lock = lock(config, spark, stages(), Set.of(), sandbox, runId, "attribution", List.of(day))) {
+        r = new AttributionJob(warehouse, runId).run(options);
+        new io.touchpoint.jobs.lineage.RunLog(warehouse).record(runId, t0, List.of(day), "attribution", null);
+      }
       warehouse.register();
       String gold = AttributionJob.SCHEMA;
       spec.commandLine().getOut().printf(java.util.Locale.ROOT,

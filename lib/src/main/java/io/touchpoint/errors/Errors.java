@@ -40,6 +40,10 @@ public final class Errors {
     return new TouchpointException(EXIT_CONFIG, format(action, reason, fix), null);
   }
 
+  public static TouchpointException runLocked(String action, String reason, String fix) {
+    return new TouchpointException(EXIT_LOCKED, format(action, reason, fix), null);
+  }
+
   public static TouchpointException qualityGate(String action, String reason, String fix) {
     return new TouchpointException(EXIT_QUALITY_GATE, format(action, reason, fix), null);
   }

@@ -98,6 +98,25 @@ public final class ChildJvm implements AutoCloseable {
         + "\nstdout:\n" + String.join("\n", output()) + "\nstderr (" + log + "):\n" + tail());
   }
 
+  /** Waits for a line of standard error (the log) matching {@code pattern}; returns its first group. */
+  public String awaitLog(Pattern pattern, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String line : logLines()) {
+        Matcher m = pattern.matcher(line);
+        if (m.find()) {
+          return m.groupCount() > 0 ? m.group(1) : line;
+        }
+      }
+      if (!process.isAlive()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no log line matching " + pattern + " within " + timeout + "; exited: " + !process.isAlive()
+        + "\nstderr (" + log + "):\n" + tail());
+  }
+
   /** Waits for the process to end by itself and returns its exit code. */
   public int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -114,6 +133,26 @@ public final class ChildJvm implements AutoCloseable {
     }
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     return -1;
+  }
+
+  /** Sends SIGKILL (no shutdown hook runs, as when the machine or the OOM killer stops a run) and waits for the end. */
+  public int kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+    return process.exitValue();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Standard error (the run's log) so far, line by line. */
+  public List<String> logLines() {
+    try {
+      return Files.readAllLines(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   public boolean alive() {

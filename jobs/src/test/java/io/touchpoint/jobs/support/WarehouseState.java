@@ -1,0 +1,166 @@
+package io.touchpoint.jobs.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.touchpoint.jobs.spark.Warehouse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Every table of a warehouse, discovered from its folders (so tables added later are covered), as
+ * content: sorted rows without the columns that legitimately differ between two runs of the same
+ * inputs (which run wrote a row, and when).
+ */
+public final class WarehouseState {
+  /** Columns that say which run wrote a row and when: they differ between two runs by design. */
+  public static final List<String> RUN_COLUMNS = List.of("_run_id", "_ingested_at", "merged_by_run_id", "run_id",
+      "ingested_at", "recorded_by_run_id", "recorded_at");
+
+  private WarehouseState() {}
+
+  /** {@code schema.table} → sorted rows without {@link #RUN_COLUMNS}. */
+  public static Map<String, List<String>> content(Warehouse w) {
+    Map<String, List<String>> out = new TreeMap<>();
+    for (String t : w.tables()) {
+      String[] p = t.split("\\.");
+      out.put(t, SparkTestSupport.content(w.read(p[0], p[1]), RUN_COLUMNS.toArray(String[]::new)));
+    }
+    return out;
+  }
+
+  /** Asserts, table by table (so a failure names the table), that two warehouses hold the same tables and content. */
+  public static void assertSameContent(Map<String, List<String>> want, Map<String, List<String>> have, String what) {
+    org.assertj.core.api.Assertions.assertThat(have.keySet()).as("%s: the same tables", what).isEqualTo(want.keySet());
+    for (String t : want.keySet()) {
+      org.assertj.core.api.Assertions.assertThat(have.get(t)).as("%s: %s by content", what, t).isEqualTo(want.get(t));
+    }
+  }
+
+  /** For each table: rows that are exact duplicates of another row (all columns, run columns included). */
+  public static Map<String, Long> duplicateRows(Warehouse w) {
+    Map<String, Long> out = new TreeMap<>();
+    for (String t : w.tables()) {
+      String[] p = t.split("\\.");
+      Dataset<Row> d = w.read(p[0], p[1]);
+      long dups = d.count() - d.distinct().count();
+      if (dups > 0) {
+        out.put(t, dups);
+      }
+    }
+    return out;
+  }
+
+  /** The tables with a {@code _run_id} column, and the distinct run ids on their rows. */
+  public static Map<String, Set<String>> rowRunIds(Warehouse w) {
+    Map<String, Set<String>> out = new TreeMap<>();
+    for (String t : w.tables()) {
+      String[] p = t.split("\\.");
+      Dataset<Row> d = w.read(p[0], p[1]);
+      if (Arrays.asList(d.columns()).contains("_run_id")) {
+        Set<String> ids = new HashSet<>();
+        d.select("_run_id").distinct().collectAsList().forEach(r -> ids.add(r.getString(0)));
+        out.put(t, ids);
+      }
+    }
+    return out;
+  }
+
+  /** A Delta commit of a warehouse table: the table, its version and the job/run in its user metadata. */
+  public record Commit(String table, long version, String job, String runId) {}
+
+  /**
+   * Watches a local warehouse's Delta logs: every commit file not seen before, with the job and
+   * run id {@code TableWriter} records in each commit's user metadata.
+   */
+  public static final class CommitWatcher {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path root;
+    private final Set<Path> seen = new HashSet<>();
+    private final List<Commit> commits = new ArrayList<>();
+
+    public CommitWatcher(Path root) {
+      this.root = root;
+      poll();
+      commits.clear();
+    }
+
+    /** Reads the commit files that appeared since the last poll; returns all new commits so far. */
+    public synchronized List<Commit> poll() {
+      if (!Files.isDirectory(root)) {
+        return commits;
+      }
+      try (Stream<Path> schemas = Files.list(root)) {
+        for (Path schema : schemas.filter(s -> Files.isDirectory(s) && !s.getFileName().toString().startsWith("_")).toList()) {
+          try (Stream<Path> tables = Files.list(schema)) {
+            for (Path table : tables.toList()) {
+              Path log = table.resolve("_delta_log");
+              if (!Files.isDirectory(log)) {
+                continue;
+              }
+              try (Stream<Path> files = Files.list(log)) {
+                for (Path f : files.filter(f -> f.getFileName().toString().matches("\\d{20}\\.json")).sorted().toList()) {
+                  if (seen.add(f)) {
+                    commits.add(read(schema.getFileName() + "." + table.getFileName(), f));
+                  }
+                }
+              }
+            }
+          }
+        }
+      } catch (IOException e) {
+        // a folder being created while listed: the next poll sees it
+      }
+      return commits;
+    }
+
+    private static Commit read(String table, Path f) throws IOException {
+      long version = Long.parseLong(f.getFileName().toString().substring(0, 20));
+      for (String line : Files.readAllLines(f)) {
+        JsonNode n = JSON.readTree(line);
+        if (n.has("commitInfo")) {
+          JsonNode meta = n.get("commitInfo").get("userMetadata");
+          if (meta != null && meta.isTextual()) {
+            JsonNode m = JSON.readTree(meta.asText());
+            return new Commit(table, version, m.path("job").asText("?"), m.path("run_id").asText("?"));
+          }
+        }
+      }
+      return new Commit(table, version, "?", "?");
+    }
+
+    /** New commits per job, in order. */
+    public synchronized Map<String, List<Commit>> byJob() {
+      Map<String, List<Commit>> out = new LinkedHashMap<>();
+      commits.forEach(c -> out.computeIfAbsent(c.job(), k -> new ArrayList<>()).add(c));
+      return out;
+    }
+  }
+
+  public static void copy(Path from, Path to) {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
