@@ -58,7 +58,8 @@ SOURCES = ("pos", "webshop", "marketplace", "touchpoints", "ad_spend", "crm")
 # Gold tables the nightly run leaves for BI tools, in the order of the stages that write them.
 # attribution: AttributionJob; clv: ClvJob; marts and alerts: issue 6 (KPI marts).
 GOLD_TABLES = (
-    "attribution_by_channel", "attribution_paths", "attribution_transitions",
+    "attribution_by_channel", "attribution_paths", "attribution_transitions", "attribution_daily",
+    "attribution_journeys_daily",
     "clv_model", "ltv_by_acquisition_channel",
     "kpi", "kpi_catalog", "repurchase_matrix", "channel_overlap", "channel_roi",
     "channel_value_matrix", "customer_segments",
