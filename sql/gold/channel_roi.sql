@@ -26,7 +26,10 @@ WITH spend AS (
 
 credited AS (
   SELECT p.period_type, p.period_start, a.model, a.channel,
-    sum(a.conversions) AS attributed_conversions, sum(a.revenue_cny) AS attributed_revenue_cny
+    -- Summed as decimals at the precision attribution_daily stores (9 and 4 places): exact, so the
+    -- rounding below cannot flip with the order a cluster happens to add the rows in.
+    CAST(sum(CAST(a.conversions AS DECIMAL(38, 9))) AS DOUBLE) AS attributed_conversions,
+    CAST(sum(CAST(a.revenue_cny AS DECIMAL(38, 4))) AS DOUBLE) AS attributed_revenue_cny
   FROM gold.attribution_daily AS a
   INNER JOIN stg_period_days AS p ON a.conversion_date = p.day
   WHERE a.markov_order = :markov_order AND a.model <> 'experience_split'
@@ -35,7 +38,7 @@ credited AS (
 
 acquired AS (
   SELECT p.period_type, p.period_start, f.model, f.channel,
-    sum(f.conversions) AS new_customers,
+    CAST(sum(CAST(f.conversions AS DECIMAL(38, 9))) AS DOUBLE) AS new_customers,
     sum(f.conversions * v.clv_12m_cny) AS clv_weighted_cny,
     sum(CASE WHEN v.customer_id IS NOT NULL THEN f.conversions END) AS clv_weight,
     max(v.clv_run_date) AS clv_run_date

@@ -52,7 +52,8 @@ marketing AS (
 ),
 
 credit_by_sales_channel AS (
-  SELECT p.period_type, p.period_start, a.channel, a.sales_channel, sum(a.revenue_cny) AS revenue_cny
+  SELECT p.period_type, p.period_start, a.channel, a.sales_channel,
+    CAST(sum(CAST(a.revenue_cny AS DECIMAL(38, 4))) AS DOUBLE) AS revenue_cny -- exact: see channel_roi
   FROM gold.attribution_daily AS a
   INNER JOIN stg_period_days AS p ON a.conversion_date = p.day
   WHERE a.model = :attribution_model AND a.markov_order = :markov_order

@@ -187,7 +187,16 @@ public final class JourneyCredits {
    */
   public static Dataset<Row> daily(Dataset<Row> credits) {
     return credits.groupBy("conversion_date", "sales_channel", "model", "channel")
-        .agg(sum("conversions").as("conversions"), sum("revenue_cny").as("revenue_cny"));
+        .agg(exactSum("conversions"), exactSum("revenue_cny"));
+  }
+
+  /**
+   * A sum that does not depend on the order Spark adds the rows in (which differs with partitioning,
+   * e.g. on a cluster): each credit as a decimal of 18 places, added exactly, back to a double. A double
+   * sum may land either side of a rounding tie of the stored figure from one run to the next.
+   */
+  static Column exactSum(String column) {
+    return sum(col(column).cast(DataTypes.createDecimalType(38, 18))).cast(DataTypes.DoubleType).as(column);
   }
 
   /**
@@ -198,7 +207,7 @@ public final class JourneyCredits {
   public static Dataset<Row> firstPurchases(Dataset<Row> credits) {
     return credits.where(col("is_first_purchase"))
         .groupBy(col("customer_id"), col("conversion_date").as("first_purchase_date"), col("model"), col("channel"))
-        .agg(sum("conversions").as("conversions"), sum("revenue_cny").as("revenue_cny"));
+        .agg(exactSum("conversions"), exactSum("revenue_cny"));
   }
 
   /**

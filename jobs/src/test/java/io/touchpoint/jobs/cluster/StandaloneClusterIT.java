@@ -129,10 +129,16 @@ class StandaloneClusterIT {
         .contains("gold.attribution_by_channel", "gold.attribution_paths", "gold.attribution_transitions",
             "gold.clv_model", "gold.ltv_by_acquisition_channel", "restricted.customer_value");
     assertThat(onCluster.tables()).containsExactlyElementsOf(local.tables());
+    List<String> differences = new ArrayList<>();
     for (String t : tables) {
       String[] p = t.split("\\.");
-      assertThat(content(onCluster.read(p[0], p[1]))).as(t).isEqualTo(content(local.read(p[0], p[1])));
+      List<String> expected = content(local.read(p[0], p[1]));
+      List<String> actual = content(onCluster.read(p[0], p[1]));
+      if (!expected.equals(actual)) {
+        differences.add(difference(t, expected, actual));
+      }
     }
+    assertThat(differences).as("tables whose content differs between the local and the cluster run").isEmpty();
     assertThat(onCluster.read("gold", "attribution_by_channel").where("run_date = DATE'" + RUN_DATE + "'").count())
         .as("attribution rows of the run date").isPositive();
     assertThat(onCluster.read("gold", "clv_model").where("run_date = DATE'" + RUN_DATE + "'").count())
@@ -163,6 +169,17 @@ class StandaloneClusterIT {
     }
     out.sort(String::compareTo);
     return out;
+  }
+
+  /** Only the rows that are in one run and not the other, so a failure names table and column. */
+  static String difference(String table, List<String> local, List<String> cluster) {
+    List<String> onlyLocal = new ArrayList<>(local);
+    onlyLocal.removeAll(cluster);
+    List<String> onlyCluster = new ArrayList<>(cluster);
+    onlyCluster.removeAll(local);
+    return table + ": " + local.size() + " rows locally, " + cluster.size() + " on the cluster; "
+        + onlyLocal.size() + " only local, e.g. " + onlyLocal.stream().limit(3).toList()
+        + "; " + onlyCluster.size() + " only on the cluster, e.g. " + onlyCluster.stream().limit(3).toList();
   }
 
   private static List<Path> classpath(Path file) throws IOException {
