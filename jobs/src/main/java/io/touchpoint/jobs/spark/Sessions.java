@@ -27,6 +27,10 @@ public final class Sessions {
           .config("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()))
           .config("spark.default.parallelism", String.valueOf(Math.max(2, config.shufflePartitions())))
           .config("spark.databricks.delta.snapshotPartitions", "2")
+          // VACUUM lists and deletes files in this many tasks (default 10,000): on a local master
+          // that alone took ~40 s per table of a few files; the cores are enough tasks here.
+          .config("spark.sql.sources.parallelPartitionDiscovery.parallelism",
+              String.valueOf(Math.max(2, config.shufflePartitions())))
           .config("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
           .config("spark.hadoop.fs.file.impl.disable.cache", "true")
           .config("spark.hadoop.fs.AbstractFileSystem.file.impl", NioLocalFileSystem.Fs.class.getName())

@@ -228,20 +228,33 @@ class ForgetAndLineageTest {
       }
     }
     // 2. No file of any table folder holds them, the old versions' files included (vacuumed).
+    //    Parquet files are read together per folder (one Spark read each, not one per file).
+    Map<Path, List<String>> parquetByFolder = new java.util.TreeMap<>();
     try (Stream<Path> files = Files.walk(copy)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         String name = f.getFileName().toString();
         if (name.endsWith(".parquet")) {
-          Dataset<Row> rows = SparkTestSupport.spark().read().parquet(f.toString());
-          List<String> json = rows.toJSON().collectAsList();
-          for (String v : theirs) {
-            assertThat(json).as(copy.relativize(f) + " holds a value of theirs").noneMatch(j -> j.contains(v));
-          }
+          parquetByFolder.computeIfAbsent(parquetFolder(f), k -> new ArrayList<>()).add(f.toString());
         } else if (name.endsWith(".json") || name.endsWith(".crc") || name.equals("_last_checkpoint")) {
           String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1); // .crc files are binary
           for (String v : theirs) {
             assertThat(text).as(copy.relativize(f) + " (Delta log) holds a value of theirs").doesNotContain(v);
           }
+        }
+      }
+    }
+    assertThat(parquetByFolder).as("table folders with data files").hasSizeGreaterThan(10);
+    // The scan does see them where they still are: the data files of silver.orders in the original warehouse.
+    List<String> original;
+    try (Stream<Path> files = Files.walk(home.resolve("silver/orders"))) {
+      original = parquetAsJson(home.resolve("silver/orders"), files.map(Path::toString)
+          .filter(f -> f.endsWith(".parquet") && !f.contains("_delta_log")).toList());
+    }
+    assertThat(original).as("the scan finds their rows before forget").anyMatch(j -> theirs.stream().anyMatch(j::contains));
+    for (Map.Entry<Path, List<String>> folder : parquetByFolder.entrySet()) {
+      for (String json : parquetAsJson(folder.getKey(), folder.getValue())) {
+        for (String v : theirs) {
+          assertThat(json).as(copy.relativize(folder.getKey()) + " holds a value of theirs in a data file").doesNotContain(v);
         }
       }
     }
@@ -252,6 +265,33 @@ class ForgetAndLineageTest {
         .doesNotContain(member);
     assertThat(audit.<Long>getAs("rows_deleted")).isPositive();
     assertThat(audit.<Object>getAs("vacuumed_at")).isNotNull();
+  }
+
+  /** The folder a Parquet file is read with: its table's root (above partition folders), or its _delta_log. */
+  static Path parquetFolder(Path file) {
+    for (Path dir = file.getParent(); dir != null; dir = dir.getParent()) {
+      if (dir.getFileName().toString().equals("_delta_log") || Files.isDirectory(dir.resolve("_delta_log"))) {
+        return dir;
+      }
+    }
+    return file.getParent();
+  }
+
+  /**
+   * Every row of the files as JSON, read in one pass with their schemas merged; should the schemas
+   * not merge (a column re-typed by a migration), file by file.
+   */
+  static List<String> parquetAsJson(Path folder, List<String> files) {
+    try {
+      return SparkTestSupport.spark().read().option("mergeSchema", "true").option("basePath", folder.toString())
+          .parquet(files.toArray(String[]::new)).toJSON().collectAsList();
+    } catch (RuntimeException incompatible) {
+      List<String> out = new ArrayList<>();
+      for (String f : files) {
+        out.addAll(SparkTestSupport.spark().read().parquet(f).toJSON().collectAsList());
+      }
+      return out;
+    }
   }
 
   static Dataset<Row> read(Warehouse w, String table) {
