@@ -51,6 +51,9 @@ public final class Touchpoint implements Runnable {
     CommandLine cl = new CommandLine(new Touchpoint());
     cl.setExecutionExceptionHandler(Touchpoint::handle);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // The descriptions are written as lines of up to ~115 characters; at picocli's default 80 columns
+    // each line wrapped mid-sentence and the next one started a new line.
+    cl.setUsageHelpWidth(130);
     cl.setExecutionStrategy(parsed -> execute(cl, parsed));
     return cl;
   }

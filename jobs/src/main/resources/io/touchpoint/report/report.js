@@ -21,15 +21,48 @@
     return chart;
   }
 
+  // ROAS per paid channel on a log axis (owned channels reach ROAS in the thousands), green at or above
+  // break-even (ROAS = 1 / margin, ROI 0), red below; the dashed line marks break-even. A ROAS of 0 is
+  // drawn at the axis floor; the tooltip gives the true ROAS and ROI.
   function roi(id, c) {
+    var positive = c.roas.filter(function (v) { return v !== null && v > 0; });
+    var floor = positive.length ? Math.min.apply(null, positive) / 2 : 0.01;
+    if (c.breakEvenRoas) { floor = Math.min(floor, c.breakEvenRoas / 2); }
     make(id, {
       type: 'bar',
-      data: {labels: c.channels, datasets: [
-        {label: 'ROAS (revenue ÷ spend)', data: c.roas, backgroundColor: PALETTE[0]},
-        {label: 'ROI ((revenue × margin − spend) ÷ spend)', data: c.roi, backgroundColor: PALETTE[1]}]},
-      options: {scales: {y: {title: {display: true, text: 'ratio'}}},
-        plugins: {tooltip: {callbacks: {label: function (ctx) { return ctx.dataset.label + ': ' + number.format(ctx.parsed.y); }}}}}
+      data: {labels: c.channels, datasets: [{
+        label: 'ROAS (attributed revenue ÷ spend), log scale',
+        data: c.roas.map(function (v) { return v === null ? null : Math.max(v, floor); }),
+        backgroundColor: c.roas.map(function (v) {
+          return c.breakEvenRoas && v !== null && v >= c.breakEvenRoas ? PALETTE[2] : PALETTE[1];
+        })}]},
+      options: {scales: {y: {type: 'logarithmic', min: floor, title: {display: true, text: 'ROAS (log scale)'}}},
+        plugins: {tooltip: {callbacks: {label: function (ctx) {
+          var i = ctx.dataIndex;
+          return 'ROAS ' + number.format(c.roas[i]) + ', ROI ' + (c.roi[i] === null ? 'n/a' : number.format(c.roi[i]));
+        }}}}},
+      plugins: c.breakEvenRoas ? [breakEvenLine(c.breakEvenRoas)] : []
     });
+  }
+
+  function breakEvenLine(value) {
+    return {
+      id: 'breakEven',
+      afterDatasetsDraw: function (chart) {
+        var y = chart.scales.y.getPixelForValue(value), area = chart.chartArea, ctx = chart.ctx;
+        ctx.save();
+        ctx.strokeStyle = '#111';
+        ctx.setLineDash([6, 4]);
+        ctx.beginPath();
+        ctx.moveTo(area.left, y); ctx.lineTo(area.right, y);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.fillStyle = '#111';
+        ctx.textAlign = 'right';
+        ctx.fillText('break-even ROAS ' + number.format(value) + ' (ROI 0)', area.right - 4, y - 4);
+        ctx.restore();
+      }
+    };
   }
 
   // Markov's bootstrap interval: a whisker over each Markov bar (dataset `index`), drawn after the bars.

@@ -161,7 +161,9 @@ public final class ReportJob {
   private static void roi(StringBuilder h, ReportData d) {
     open(h, "roi", "ROI and ROAS per marketing channel",
         "gold.channel_roi, " + d.attributionModel() + " attribution (order " + d.markovOrder() + "). ROAS = attributed "
-            + "revenue ÷ spend; ROI = (attributed revenue × margin − spend) ÷ spend. Channels without spend have neither.");
+            + "revenue ÷ spend; ROI = (attributed revenue × margin − spend) ÷ spend. Channels without spend have neither. "
+            + "The chart shows ROAS on a log scale; the dashed line is break-even (ROAS = 1 ÷ margin, ROI 0): bars above "
+            + "it earn more than they cost.");
     if (d.roi().stream().noneMatch(r -> r.roas() != null)) {
       empty(h, "No channel with spend in gold.channel_roi for this period.");
     } else {
@@ -318,9 +320,18 @@ public final class ReportJob {
     Map<String, Object> charts = new LinkedHashMap<>();
     List<ReportData.Roi> paid = d.roi().stream().filter(r -> r.roas() != null).toList();
     if (!paid.isEmpty()) {
-      charts.put("chart-roi", Map.of("kind", "roi", "channels", paid.stream().map(ReportData.Roi::channel).toList(),
-          "roas", paid.stream().map(ReportData.Roi::roas).toList(),
-          "roi", paid.stream().map(r -> r.roi()).toList()));
+      // ROAS on a log axis with the break-even line (ROAS = 1 / margin, i.e. ROI 0): owned channels with
+      // almost no spend reach ROAS in the thousands and, on a linear axis, flattened every paid channel.
+      // The margin is read back from any channel with revenue: ROI = ROAS × margin − 1.
+      Double breakEven = paid.stream().filter(r -> r.roas() > 0 && r.roi() != null).findFirst()
+          .map(r -> r.roas() / (r.roi() + 1)).orElse(null);
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("kind", "roi");
+      c.put("channels", paid.stream().map(ReportData.Roi::channel).toList());
+      c.put("roas", paid.stream().map(ReportData.Roi::roas).toList());
+      c.put("roi", paid.stream().map(ReportData.Roi::roi).toList());
+      c.put("breakEvenRoas", breakEven);
+      charts.put("chart-roi", c);
     }
     ReportData.Attribution a = d.attribution();
     if (a != null && !a.channels().isEmpty()) {

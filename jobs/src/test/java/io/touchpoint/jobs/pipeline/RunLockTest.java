@@ -104,8 +104,6 @@ class RunLockTest {
    * then holds no duplicated row and equals, by content, an ingest of the same date run alone.
    */
   @Test
-  // Opt-in (-Dtouchpoint.slow-tests=true) until rerun on a quiet machine after its last fix.
-  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "touchpoint.slow-tests", matches = "true")
   void twoProcessesOnOneWarehouse() throws Exception {
     LocalDate d = LocalDate.of(2026, 3, 1);
     Path exports = tmp.resolve("exports");

@@ -152,6 +152,11 @@ class ReportTest {
     assertThat(roi.get(0).roi()).isCloseTo(-0.5125, within(1e-9));
     assertThat(roi.get(3).roas()).as("direct has no spend").isNull();
     assertThat(html).contains("<td>search_ads</td><td>¥200</td><td>2.5</td><td>¥325</td><td>1.63</td><td>-0.51</td>");
+    // The chart: ROAS of the paid channels against break-even 1 / margin = 1 / 0.3.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> chart = ((Map<String, Map<String, Object>>) ReportJob.chartData(data()).get("charts")).get("chart-roi");
+    assertThat(chart.get("channels")).isEqualTo(List.of("search_ads", "social_ads", "email"));
+    assertThat((Double) chart.get("breakEvenRoas")).isCloseTo(1 / 0.3, within(1e-6));
   }
 
   @Test
@@ -233,14 +238,14 @@ class ReportTest {
     for (String section : ReportJob.SECTIONS) {
       assertThat(dom).as("section " + section).containsPattern("<section id=\"" + section + "\" data-section=");
     }
-    // Each canvas holds the points its chart drew: ROI 3 channels × 2 series; attribution 4 × 5 models;
+    // Each canvas holds the points its chart drew: ROAS of 3 channels; attribution 4 × 5 models;
     // overlap 16 cells; repurchase 4; segments 3 tiers × 2 segments, twice; CLV 2 channels.
     Map<String, String> drawn = new java.util.TreeMap<>();
     Matcher m = Pattern.compile("<canvas id=\"([a-z-]+)\"[^>]*data-drawn=\"(\\d+)\"").matcher(dom);
     while (m.find()) {
       drawn.put(m.group(1), m.group(2));
     }
-    assertThat(drawn).containsExactlyInAnyOrderEntriesOf(Map.of("chart-roi", "6", "chart-attribution", "20",
+    assertThat(drawn).containsExactlyInAnyOrderEntriesOf(Map.of("chart-roi", "3", "chart-attribution", "20",
         "chart-overlap", "16", "chart-repurchase", "4", "chart-segments-customers", "6", "chart-segments-clv", "6",
         "chart-ltv", "2"));
   }
