@@ -130,19 +130,18 @@ public final class IdentityJob {
     Dataset<Row> upserts = newIdentifiers.unionByName(rekeyed).unionByName(redated).localCheckpoint();
     long newCount = newIdentifiers.count();
 
-    writer.upsert(upserts, "silver", MAP, List.of("identifier"), List.of());
+    // The identity map is written last: it is what makes a later run see this batch's identifiers as
+    // known, so a run killed before it recomputes the same merges from the same map and redoes the
+    // writes before it (each idempotent). Written first, a kill after it lost the merges for good:
+    // the rerun found nothing new to merge (CrashRecoveryTest, killed between identity's commits).
     if (mergeCount > 0) {
       Dataset<Row> log = merges.withColumn("merged_by_run_id", lit(writer.runId()));
       writer.upsert(log, "silver", MERGES, List.of("merged_customer_id"), List.of());
       for (String table : List.of("orders", "touchpoints")) {
-        if (warehouse.exists("silver", table)) {
-          warehouse.delta("silver", table).as("t")
-              .merge(merges.as("m"), "t.customer_id = m.merged_customer_id")
-              .whenMatched().updateExpr(Map.of("customer_id", "m.surviving_customer_id"))
-              .execute();
-        }
+        writer.rekey(merges, "merged_customer_id", "surviving_customer_id", "silver", table, "customer_id");
       }
     }
+    writer.upsert(upserts, "silver", MAP, List.of("identifier"), List.of());
     LOG.info("identity: {} new identifier(s), {} merge(s)", newCount, mergeCount);
     return new Result(newCount, mergeCount);
   }

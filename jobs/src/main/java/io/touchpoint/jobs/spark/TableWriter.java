@@ -119,6 +119,28 @@ public final class TableWriter {
   }
 
   /**
+   * Sets {@code column} to {@code mapping}'s {@code to} column where it equals its {@code from} column
+   * (identity re-keying a merged customer's rows): one MERGE, stamped like every write, and
+   * idempotent, since a rerun finds no row left with the old value. A no-op when the table does not exist.
+   */
+  public void rekey(Dataset<Row> mapping, String from, String to, String schema, String table, String column) {
+    if (!warehouse.isDeltaTable(warehouse.target(schema, table))) {
+      return;
+    }
+    timed("re-keyed " + column + " in", schema, table, () -> {
+      warehouse.spark().conf().set("spark.databricks.delta.commitInfo.userMetadata", metadata());
+      try {
+        warehouse.delta(schema, table).as("t")
+            .merge(mapping.as("m"), "t.`" + column + "` = m.`" + from + "`")
+            .whenMatched().updateExpr(Map.of(column, "m.`" + to + "`"))
+            .execute();
+      } finally {
+        warehouse.spark().conf().unset("spark.databricks.delta.commitInfo.userMetadata");
+      }
+    });
+  }
+
+  /**
    * Deletes the rows whose key columns match a row of {@code keys} (a MERGE … WHEN MATCHED THEN
    * DELETE, so the commit records the join condition, never the key values). A no-op when the
    * table does not exist. Returns the number of rows deleted.

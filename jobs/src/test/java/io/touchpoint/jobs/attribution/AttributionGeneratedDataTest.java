@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * purchases by a store_visit ping during the visit. The purchase causes those touches (the
  * counterfactual truth does not count them as causes of it), yet they are the last touch, and they sit
  * on the two channels with the largest true effect (search_ads 0.9, store_visit 1.1), so last touch
- * is right on them by accident. The same world without purchase-triggered touches (the opt-in
- * {@link AttributionWithoutTriggeredTouchesTest}) gives Markov 0.425 against last touch 0.515. Both
+ * is right on them by accident. The same world without purchase-triggered touches
+ * ({@link AttributionWithoutTriggeredTouchesTest}) gives Markov 0.425 against last touch 0.515. Both
  * models overcredit display (true share 0.025: reach 1.4 touches a week, effect 0.05): a channel on
  * most paths is credited for the purchases that would have happened anyway, which no path model can
  * undo.

@@ -65,8 +65,8 @@ class StandaloneClusterIT {
     TouchpointConfig historyConfig = SparkTestSupport.config(history, exports);
     new Pipeline(new Warehouse(SparkTestSupport.spark(), history.toString()), historyConfig)
         .run(Pipeline.range(START, RUN_DATE.minusDays(1)), EnumSet.allOf(Stage.class), "history");
-    copyTree(history, tmp.resolve("local"));
-    copyTree(history, tmp.resolve("cluster"));
+    io.touchpoint.jobs.support.TreeCopy.copy(history, tmp.resolve("local"));
+    io.touchpoint.jobs.support.TreeCopy.copy(history, tmp.resolve("cluster"));
 
     local = new Warehouse(SparkTestSupport.spark(), tmp.resolve("local").toString());
     new Pipeline(local, SparkTestSupport.config(tmp.resolve("local"), exports))
@@ -195,11 +195,4 @@ class StandaloneClusterIT {
     }
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Files.copy(p, to.resolve(from.relativize(p).toString()));
-      }
-    }
-  }
 }

@@ -7,6 +7,7 @@ import io.touchpoint.jobs.generate.GeneratorConfig;
 import io.touchpoint.jobs.spark.Warehouse;
 import io.touchpoint.jobs.support.ChildJvm;
 import io.touchpoint.jobs.support.SparkTestSupport;
+import io.touchpoint.jobs.support.TreeCopy;
 import io.touchpoint.jobs.support.WarehouseState;
 import io.touchpoint.jobs.support.WarehouseState.Commit;
 import io.touchpoint.jobs.support.WarehouseState.CommitWatcher;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Crash at any stage: the first nightly run of a warehouse is killed with SIGKILL once inside each stage of
+ * Crash at any stage: a nightly run on a warehouse with a week of history (so that identity merges into
+ * known customers, silver updates existing orders and CLV fits and writes its three tables) is killed with
+ * SIGKILL once inside each stage of
  * {@link Stage} (every value, so stages added later are covered), the kill points chosen by the
  * run's progress, not by time. Each rerun of the same date is itself killed at the next stage's
  * point (so reruns after a crash are crashed too), and the last rerun completes. Then every table
@@ -44,11 +48,13 @@ import org.slf4j.LoggerFactory;
  * user metadata names the stage's job), so the stage is cut between its writes; a stage that
  * writes one table is killed as soon as its "stage X started" log line appears, before it writes.
  */
-// About 10 min on an idle 2-core machine (8 child JVMs, each starting Spark and rerunning the stages
-// before its kill point).
+// About 12-15 min on a 2-core machine (the history, then 9 child JVMs, each starting Spark and rerunning
+// the stages before its kill point).
 class CrashRecoveryTest {
   private static final Logger LOG = LoggerFactory.getLogger(CrashRecoveryTest.class);
   static final LocalDate D1 = LocalDate.of(2026, 3, 1);
+  /** The killed nightly's date: days D1..D8 - 1 are history, built once and copied. */
+  static final LocalDate D8 = D1.plusDays(7);
   static final Pattern STAGE_STARTED = Pattern.compile("\\[([^\\]]+)\\] stage (\\w+) started");
 
   @TempDir Path tmp;
@@ -56,19 +62,33 @@ class CrashRecoveryTest {
   @Test
   void aNightlyKilledInsideEachStageThenRerunLeavesTheTablesOfAnUninterruptedRun() throws Exception {
     Path exports = tmp.resolve("exports");
-    ExportGenerator.generate(GeneratorConfig.of(exports, 150, 1, D1, 5));
+    // 400 persons over 8 days: enough repeat buyers by day 8 for BG/NBD and Gamma-Gamma to be identified.
+    ExportGenerator.generate(GeneratorConfig.of(exports, 400, 8, D1, 5));
+    Path history = tmp.resolve("history");
+    new Pipeline(new Warehouse(SparkTestSupport.spark(), history.toString()), SparkTestSupport.config(history, exports))
+        .run(Pipeline.range(D1, D8.minusDays(1)), EnumSet.allOf(Stage.class), "history");
     Path reference = tmp.resolve("reference");
     Path crashed = tmp.resolve("crashed");
+    TreeCopy.copy(history, reference);
+    TreeCopy.copy(history, crashed);
 
     // The uninterrupted run, in a child JVM like the crashed ones, watching which job commits which table.
     CommitWatcher refWatch = new CommitWatcher(reference);
     int refExit;
-    try (ChildJvm ref = start(reference, exports, D1, "reference")) {
+    try (ChildJvm ref = start(reference, exports, D8, "reference")) {
       refExit = ref.waitFor(Duration.ofMinutes(20));
     }
     refWatch.poll();
     Map<String, List<Commit>> refByJob = refWatch.byJob();
     assertThat(refExit).as("uninterrupted nightly exit").isIn(0, 6);
+    // Each kill point is inside a stage that writes (CLV is identified, not skipped). Alerts is the exception:
+    // its replaceWhere of the day's alerts commits nothing when no rule fires and none fired before.
+    for (Stage stage : killStages()) {
+      if (stage != Stage.ALERTS) {
+        assertThat(refByJob.getOrDefault(stage.label(), List.of())).as("commits of stage %s in the uninterrupted run",
+            stage.label()).isNotEmpty();
+      }
+    }
 
     // The same date on an empty warehouse: killed once inside each stage, one rerun after another.
     List<String> points = new ArrayList<>();
@@ -77,7 +97,7 @@ class CrashRecoveryTest {
     for (Stage stage : killStages()) {
       int refCommits = refByJob.getOrDefault(stage.label(), List.of()).size();
       CommitWatcher watch = new CommitWatcher(crashed);
-      try (ChildJvm jvm = start(crashed, exports, D1, "kill-" + (++run))) {
+      try (ChildJvm jvm = start(crashed, exports, D8, "kill-" + (++run))) {
         String runId = null;
         boolean started = false;
         int committed = 0;
@@ -118,7 +138,7 @@ class CrashRecoveryTest {
     LOG.info("crash points:\n  {}", String.join("\n  ", points));
 
     // The last rerun completes.
-    try (ChildJvm last = start(crashed, exports, D1, "rerun")) {
+    try (ChildJvm last = start(crashed, exports, D8, "rerun")) {
       assertThat(last.waitFor(Duration.ofMinutes(20))).as("rerun after %d crashes\n%s", run, last.tail()).isEqualTo(refExit);
     }
 
@@ -128,9 +148,9 @@ class CrashRecoveryTest {
         "after " + run + " crashes and a rerun");
     assertThat(WarehouseState.duplicateRows(got)).as("duplicated rows").isEmpty();
     assertNoStaleRunIds(got, killedRuns);
-    // The lineage log holds only finished runs: the killed ones recorded nothing.
+    // The lineage log holds only finished runs (the history and the last rerun): the killed ones recorded nothing.
     assertThat(got.read("ops", io.touchpoint.jobs.lineage.RunLog.RUNS).select("status").collectAsList().stream()
-        .map(r -> r.getString(0)).toList()).as("ops.runs of the crashed warehouse").containsExactly("succeeded");
+        .map(r -> r.getString(0)).toList()).as("ops.runs of the crashed warehouse").containsExactly("succeeded", "succeeded");
     assertThat(got.read("ops", io.touchpoint.jobs.lineage.RunLog.RUNS).where(org.apache.spark.sql.functions.col("run_id")
         .isin(killedRuns.toArray())).count()).as("killed runs in ops.runs").isZero();
     try (Stream<Path> locks = Files.list(crashed.resolve(RunLock.DIR))) {

@@ -179,7 +179,7 @@ class ForgetAndLineageTest {
   @Test
   void forgetRemovesThePersonFromEveryTableFileAndLogAndNobodyElse() throws IOException {
     Path copy = tmp.resolve("forget");
-    copyTree(home, copy);
+    io.touchpoint.jobs.support.TreeCopy.copy(home, copy);
     Warehouse w = new Warehouse(SparkTestSupport.spark(), copy.toString());
     // The identified customer with the most orders who is a CRM member.
     Row who = w.read("silver", "identity_map").where("identifier LIKE 'member:%'").select("identifier", "customer_id")
@@ -310,18 +310,5 @@ class ForgetAndLineageTest {
       }
     }
     return any;
-  }
-
-  static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
   }
 }
