@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
         ForgetCommand.class,
         LineageCommand.class,
         ReportCommand.class,
+        BenchCommand.class,
     })
 public final class Touchpoint implements Runnable {
 

@@ -201,7 +201,8 @@ public final class RunLog {
     return out;
   }
 
-  private static JsonNode commitInfo(FileSystem fs, Path commit, ObjectMapper json) throws IOException {
+  /** The {@code commitInfo} action of a Delta commit file, or null when it has none. */
+  public static JsonNode commitInfo(FileSystem fs, Path commit, ObjectMapper json) throws IOException {
     try (FSDataInputStream in = fs.open(commit);
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;

@@ -37,10 +37,20 @@ public final class Pipeline {
   public record Outcome(String runId, List<LocalDate> dates, Map<Stage, Duration> stageTimes, IngestJob.Result ingest,
       AlertsJob.Result alerts) {}
 
+  /** Sees each stage begin and end, in the run's thread (the bench measures per stage with it). */
+  public interface StageObserver {
+    StageObserver NONE = new StageObserver() {};
+
+    default void started(Stage stage) {}
+
+    default void finished(Stage stage, Duration wall) {}
+  }
+
   private final Warehouse warehouse;
   private final TouchpointConfig config;
   private final ClvJob.Options clv;
   private final Set<String> sources;
+  private StageObserver observer = StageObserver.NONE;
 
   public Pipeline(Warehouse warehouse, TouchpointConfig config) {
     this(warehouse, config, new ClvJob.Options(config.clv(), ClvJob.IfNotIdentified.SKIP));
@@ -57,6 +67,12 @@ public final class Pipeline {
     this.config = config;
     this.clv = clv;
     this.sources = Set.copyOf(sources);
+  }
+
+  /** This pipeline, with {@code observer} told of every stage it runs. */
+  public Pipeline observedBy(StageObserver observer) {
+    this.observer = observer;
+    return this;
   }
 
   public static List<LocalDate> range(LocalDate from, LocalDate to) {
@@ -94,6 +110,7 @@ public final class Pipeline {
       for (Stage stage : EnumSet.copyOf(stages)) {
         Instant t0 = Instant.now();
         LOG.info("[{}] stage {} started for {} ({} day(s))", runId, stage.label(), span, dates.size());
+        observer.started(stage);
         switch (stage) {
           case INGEST -> ingest = new IngestJob(warehouse, config, runId, started)
               .run(dates, sources);
@@ -107,6 +124,7 @@ public final class Pipeline {
         }
         Duration d = Duration.between(t0, Instant.now());
         times.put(stage, d);
+        observer.finished(stage, d);
         LOG.info("[{}] stage {} done in {} s", runId, stage.label(), String.format("%.1f", d.toMillis() / 1000.0));
       }
     } catch (RuntimeException | Error e) {

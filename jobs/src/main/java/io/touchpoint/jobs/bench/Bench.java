@@ -1,0 +1,248 @@
+package io.touchpoint.jobs.bench;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.touchpoint.jobs.config.TouchpointConfig;
+import io.touchpoint.jobs.generate.ExportGenerator;
+import io.touchpoint.jobs.generate.GeneratorConfig;
+import io.touchpoint.jobs.lineage.RunLog;
+import io.touchpoint.jobs.pipeline.Pipeline;
+import io.touchpoint.jobs.pipeline.Stage;
+import io.touchpoint.jobs.spark.Warehouse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline benchmark: generates a data set once (cached by its parameters), and for each
+ * history length builds that many days of history in a fresh warehouse, then runs the nightly of
+ * the last day stage by stage, reading per stage Spark's task metrics ({@link TaskTotals}), the
+ * peak heap and resident set ({@link ResourceSampler}), the rows each stage committed, and its
+ * read+write floor ({@link StageFloors}). Comparing the same nightly day after a short and a long
+ * history shows which stages cost more as history grows.
+ */
+public final class Bench {
+  private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
+
+  /** A data-set size: persons, days of exports, seed, and the history lengths the last day is run after. */
+  public record Scale(String name, int customers, int days, long seed, List<Integer> histories) {
+    /** The demo's size. */
+    public static final Scale S = new Scale("S", 50_000, 90, 42, List.of(30, 89));
+    /** A year of a million customers. */
+    public static final Scale M = new Scale("M", 1_000_000, 365, 42, List.of(30, 364));
+
+    public Scale {
+      if (customers < 1 || days < 2) {
+        throw new IllegalArgumentException("a bench scale needs at least 1 customer and 2 days (a history day and the"
+            + " nightly day); got " + customers + " customers, " + days + " days");
+      }
+      for (int h : histories) {
+        if (h < 1 || h > days - 1) {
+          throw new IllegalArgumentException("history of " + h + " days: must be between 1 and days - 1 = " + (days - 1));
+        }
+      }
+    }
+
+    public LocalDate start() {
+      return LocalDate.of(2026, 1, 1);
+    }
+
+    public LocalDate nightlyDay() {
+      return start().plusDays(days - 1L);
+    }
+  }
+
+  /** One stage of a benched nightly. */
+  public record StageRun(Stage stage, double wallSeconds, TaskTotals.Totals totals, Map<String, Long> written,
+      long peakHeapBytes, long peakRssBytes, StageFloors.Floor floor) {
+    public long rowsWritten() {
+      return written.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public double floorRatio() {
+      return floor.seconds() > 0 ? wallSeconds / floor.seconds() : Double.NaN;
+    }
+  }
+
+  /** The nightly of the last day after {@code historyDays} days of history. */
+  public record Nightly(int historyDays, double historySeconds, LocalDate day, double wallSeconds, List<StageRun> stages,
+      Map<String, Long> exportRowsOfDay, Map<String, Long> tableRows) {}
+
+  /** A whole bench run. */
+  public record Result(Scale scale, Path exports, boolean generated, double generateSeconds, List<Nightly> nightlies) {}
+
+  private final SparkSession spark;
+  private final TouchpointConfig config;
+  private final Path dataDir;
+
+  /** {@code config}'s settings (HMAC key, master, shuffle partitions) for every warehouse; data under {@code dataDir}. */
+  public Bench(SparkSession spark, TouchpointConfig config, Path dataDir) {
+    this.spark = spark;
+    this.config = config;
+    this.dataDir = dataDir;
+  }
+
+  public Result run(Scale scale, Set<Stage> stages) throws IOException {
+    Path exports = dataDir.resolve("exports-c" + scale.customers() + "-d" + scale.days() + "-s" + scale.seed());
+    boolean generate = !Files.isRegularFile(exports.resolve("_truth/config.json"));
+    double genSeconds = 0;
+    if (generate) {
+      deleteTree(exports);
+      long t0 = System.nanoTime();
+      LOG.info("bench: generating {} customers x {} days into {}", scale.customers(), scale.days(), exports);
+      ExportGenerator.generate(GeneratorConfig.of(exports, scale.customers(), scale.days(), scale.start(), scale.seed()).validate());
+      genSeconds = (System.nanoTime() - t0) / 1e9;
+    } else {
+      LOG.info("bench: reusing the exports in {} (delete the folder to regenerate)", exports);
+    }
+    List<Nightly> nightlies = new ArrayList<>();
+    TaskTotals totals = new TaskTotals();
+    spark.sparkContext().addSparkListener(totals);
+    try (ResourceSampler sampler = new ResourceSampler()) {
+      for (int h : scale.histories()) {
+        nightlies.add(nightly(scale, exports, h, stages, totals, sampler));
+      }
+    } finally {
+      spark.sparkContext().removeSparkListener(totals);
+    }
+    return new Result(scale, exports, generate, genSeconds, nightlies);
+  }
+
+  private Nightly nightly(Scale scale, Path exports, int historyDays, Set<Stage> stages, TaskTotals totals,
+      ResourceSampler sampler) throws IOException {
+    Path root = dataDir.resolve("warehouse-c" + scale.customers() + "-d" + scale.days() + "-s" + scale.seed() + "-h" + historyDays);
+    deleteTree(root);
+    TouchpointConfig cfg = config.withExports(exports.toString()).withWarehouse(root.toString());
+    Warehouse warehouse = Warehouse.open(spark, root.toString());
+    LocalDate day = scale.nightlyDay();
+
+    LOG.info("bench: building {} day(s) of history before {} in {}", historyDays, day, root);
+    long h0 = System.nanoTime();
+    new Pipeline(warehouse, cfg).run(Pipeline.range(day.minusDays(historyDays), day.minusDays(1)), stages,
+        "bench-history-" + historyDays);
+    double historySeconds = (System.nanoTime() - h0) / 1e9;
+
+    Map<Stage, double[]> walls = new LinkedHashMap<>();
+    Map<Stage, TaskTotals.Totals> taskTotals = new LinkedHashMap<>();
+    Map<Stage, long[]> peaks = new LinkedHashMap<>();
+    Pipeline.StageObserver observer = new Pipeline.StageObserver() {
+      @Override
+      public void started(Stage stage) {
+        TaskTotals.drain(spark.sparkContext());
+        totals.reset();
+        sampler.reset();
+      }
+
+      @Override
+      public void finished(Stage stage, Duration wall) {
+        TaskTotals.drain(spark.sparkContext());
+        walls.put(stage, new double[] {wall.toNanos() / 1e9});
+        taskTotals.put(stage, totals.read());
+        peaks.put(stage, new long[] {sampler.peakHeap(), sampler.peakRss()});
+      }
+    };
+    String runId = "bench-nightly-" + historyDays;
+    LOG.info("bench: nightly of {} after {} day(s) of history", day, historyDays);
+    long n0 = System.nanoTime();
+    new Pipeline(warehouse, cfg).observedBy(observer).run(List.of(day), stages, runId);
+    double nightlySeconds = (System.nanoTime() - n0) / 1e9;
+
+    Map<Stage, Map<String, Long>> written = writtenByStage(warehouse, runId);
+    StageFloors floors = new StageFloors(warehouse, exports, dataDir.resolve("floor-scratch"));
+    List<StageRun> runs = new ArrayList<>();
+    for (Stage s : walls.keySet()) {
+      Map<String, Long> w = written.getOrDefault(s, Map.of());
+      LOG.info("bench: floor of stage {}", s.label());
+      runs.add(new StageRun(s, walls.get(s)[0], taskTotals.get(s), w, peaks.get(s)[0], peaks.get(s)[1], floors.measure(s, day, w)));
+    }
+    deleteTree(dataDir.resolve("floor-scratch"));
+    return new Nightly(historyDays, historySeconds, day, nightlySeconds, runs, exportRowsOf(warehouse, day), tableRows(warehouse));
+  }
+
+  /** Rows each stage committed in run {@code runId}, per table, from its commits' {@code numOutputRows}. */
+  static Map<Stage, Map<String, Long>> writtenByStage(Warehouse warehouse, String runId) {
+    Map<Stage, Map<String, Long>> out = new LinkedHashMap<>();
+    if (!warehouse.exists("ops", RunLog.VERSIONS)) {
+      return out;
+    }
+    for (Row r : warehouse.read("ops", RunLog.VERSIONS).where(col("run_id").equalTo(lit(runId)))
+        .select("table_name", "version", "job").collectAsList()) {
+      Stage stage = Stream.of(Stage.values()).filter(s -> s.label().equals(r.getString(2))).findFirst().orElse(null);
+      if (stage == null) {
+        continue; // the lineage log's own commits
+      }
+      out.computeIfAbsent(stage, k -> new TreeMap<>()).merge(r.getString(0), rowsWritten(warehouse, r.getString(0), r.getLong(1)),
+          Long::sum);
+    }
+    return out;
+  }
+
+  /** Rows a commit wrote (Delta's {@code numOutputRows}; 0 for commits that write no data files). */
+  static long rowsWritten(Warehouse warehouse, String table, long version) {
+    String[] p = table.split("\\.", 2);
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(warehouse.path(p[0], p[1]),
+        String.format("_delta_log/%020d.json", version));
+    try {
+      JsonNode info = RunLog.commitInfo(file.getFileSystem(warehouse.spark().sparkContext().hadoopConfiguration()), file,
+          new ObjectMapper());
+      return info == null ? 0 : info.path("operationMetrics").path("numOutputRows").asLong(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, Long> exportRowsOf(Warehouse warehouse, LocalDate day) {
+    Map<String, Long> out = new TreeMap<>();
+    if (warehouse.exists("ops", "ingestion_log")) {
+      for (Row r : warehouse.read("ops", "ingestion_log").where(col("export_date").equalTo(lit(java.sql.Date.valueOf(day))))
+          .groupBy("table_name").agg(org.apache.spark.sql.functions.sum("rows_read")).collectAsList()) {
+        out.put(r.getString(0), r.getLong(1));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Long> tableRows(Warehouse warehouse) {
+    Map<String, Long> out = new TreeMap<>();
+    for (String t : warehouse.tables()) {
+      String[] p = t.split("\\.", 2);
+      out.put(t, warehouse.read(p[0], p[1]).count());
+    }
+    return out;
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /** Every stage, in order: what {@code bench} runs by default. */
+  public static Set<Stage> allStages() {
+    return EnumSet.allOf(Stage.class);
+  }
+}

@@ -1,0 +1,167 @@
+package io.touchpoint.jobs.bench;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.touchpoint.ingest.BronzeTable;
+import io.touchpoint.jobs.attribution.AttributionJob;
+import io.touchpoint.jobs.marts.SqlModel;
+import io.touchpoint.jobs.marts.SqlModels;
+import io.touchpoint.jobs.pipeline.Stage;
+import io.touchpoint.jobs.spark.Warehouse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The floor of a stage: the time Spark needs just to read what the stage must read for one nightly
+ * day and to write, as Delta, as many rows as the stage wrote — no logic. A stage's ratio to its
+ * floor says how much of its time is its own work.
+ *
+ * <p>What a stage must read is declared here, as the least an incremental stage needs:
+ * <ul>
+ *   <li>ingest: the day's export files (text files read as lines, Parquet as rows);</li>
+ *   <li>identity and silver: the day's bronze rows and the identity map;</li>
+ *   <li>attribution: the touches of the window plus the lookback and the orders of the window;</li>
+ *   <li>clv: every order (the models are fitted on each customer's whole history; kept up to date by
+ *       MERGE the floor would be the day's orders and the customer statistics);</li>
+ *   <li>marts: every table its SQL models read that another stage writes;</li>
+ *   <li>alerts: {@code gold.kpi}.</li>
+ * </ul>
+ * What a stage wrote comes from its Delta commits in the run (their {@code numOutputRows}).
+ */
+public final class StageFloors {
+  /** A stage's floor: seconds to read its inputs and to write its output rows, and the row counts. */
+  public record Floor(double readSeconds, long rowsRead, double writeSeconds, long rowsWritten) {
+    public double seconds() {
+      return readSeconds + writeSeconds;
+    }
+  }
+
+  private final Warehouse warehouse;
+  private final Path exports;
+  private final Path scratch;
+
+  public StageFloors(Warehouse warehouse, Path exports, Path scratch) {
+    this.warehouse = warehouse;
+    this.exports = exports;
+    this.scratch = scratch;
+  }
+
+  /** The floor of {@code stage} for the nightly of {@code day}, whose run wrote {@code written} (table → rows). */
+  public Floor measure(Stage stage, LocalDate day, Map<String, Long> written) {
+    SparkSession spark = warehouse.spark();
+    spark.sparkContext().setJobGroup("floor", "floor of " + stage.label(), false);
+    long rowsRead = 0;
+    long t0 = System.nanoTime();
+    for (Dataset<Row> input : inputs(stage, day)) {
+      rowsRead += input.count(); // a full scan of the needed rows: count() reads every column Spark must decode
+    }
+    double read = (System.nanoTime() - t0) / 1e9;
+    double write = 0;
+    long rowsWritten = 0;
+    for (Map.Entry<String, Long> e : written.entrySet()) {
+      String[] p = e.getKey().split("\\.", 2);
+      if (e.getValue() <= 0 || !warehouse.exists(p[0], p[1])) {
+        continue;
+      }
+      Dataset<Row> rows = warehouse.read(p[0], p[1]).limit((int) Math.min(Integer.MAX_VALUE, e.getValue())).localCheckpoint();
+      long n = rows.count();
+      long w0 = System.nanoTime();
+      rows.write().format("delta").mode(SaveMode.Overwrite).save(scratch.resolve(p[0] + "__" + p[1]).toString());
+      write += (System.nanoTime() - w0) / 1e9;
+      rowsWritten += n;
+    }
+    spark.sparkContext().clearJobGroup();
+    return new Floor(read, rowsRead, write, rowsWritten);
+  }
+
+  /** What {@code stage} must read for the nightly of {@code day} (see the class comment). */
+  List<Dataset<Row>> inputs(Stage stage, LocalDate day) {
+    String dayLit = "DATE'" + day + "'";
+    List<Dataset<Row>> out = new ArrayList<>();
+    switch (stage) {
+      case INGEST -> out.addAll(exportFiles(day));
+      case IDENTITY, SILVER -> {
+        for (BronzeTable t : BronzeTable.values()) {
+          if (warehouse.exists("bronze", t.tableName())) {
+            out.add(warehouse.read("bronze", t.tableName()).where("_export_date = " + dayLit));
+          }
+        }
+        out.add(warehouse.read("silver", "identity_map"));
+      }
+      case ATTRIBUTION -> {
+        int window = AttributionJob.Options.DEFAULT_WINDOW_DAYS;
+        int lookback = AttributionJob.Options.DEFAULT_LOOKBACK_DAYS;
+        out.add(warehouse.read("silver", "touchpoints")
+            .where(col("_export_date").gt(lit(java.sql.Date.valueOf(day.minusDays(window + lookback))))));
+        out.add(warehouse.read("silver", "orders").where(col("order_date").gt(lit(java.sql.Date.valueOf(day.minusDays(window))))));
+      }
+      case CLV -> out.add(warehouse.read("silver", "orders"));
+      case MARTS -> martsSources().forEach(name -> {
+        String[] p = name.split("\\.", 2);
+        if (warehouse.exists(p[0], p[1])) {
+          out.add(warehouse.read(p[0], p[1]));
+        }
+      });
+      case ALERTS -> out.add(warehouse.read("gold", "kpi"));
+    }
+    return out;
+  }
+
+  /** The tables the SQL models read that no model writes: what other stages hand to the marts. */
+  static Set<String> martsSources() {
+    List<SqlModel> models = SqlModels.load();
+    Set<String> made = models.stream().map(SqlModel::name).collect(Collectors.toSet()); // gold.kpi, or a view's bare name
+    Set<String> out = new TreeSet<>();
+    for (SqlModel m : models) {
+      for (String ref : m.references()) {
+        if (ref.contains(".") && !made.contains(ref)) {
+          out.add(ref);
+        }
+      }
+    }
+    return out;
+  }
+
+  private List<Dataset<Row>> exportFiles(LocalDate day) {
+    SparkSession spark = warehouse.spark();
+    Map<Boolean, List<String>> files = new LinkedHashMap<>();
+    try (Stream<Path> sources = Files.list(exports)) {
+      for (Path source : sources.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("_")).toList()) {
+        Path dir = source.resolve(day.toString());
+        if (!Files.isDirectory(dir)) {
+          continue;
+        }
+        try (Stream<Path> fs = Files.list(dir)) {
+          fs.filter(Files::isRegularFile).forEach(f -> files.computeIfAbsent(f.toString().endsWith(".parquet"), k -> new ArrayList<>())
+              .add(f.toString()));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<Dataset<Row>> out = new ArrayList<>();
+    if (files.containsKey(true)) {
+      out.add(spark.read().parquet(files.get(true).toArray(String[]::new)));
+    }
+    if (files.containsKey(false)) {
+      out.add(spark.read().text(files.get(false).toArray(String[]::new)));
+    }
+    return out;
+  }
+}
