@@ -87,12 +87,11 @@ public final class BenchCommand implements Callable<Integer> {
   /** The stages to run: a prefix of the pipeline's order, so that every stage finds its inputs. */
   Set<Stage> stages() {
     if (stages == null) {
-      return Bench.allStages();
+      return EnumSet.allOf(Stage.class);
     }
     Set<Stage> chosen = EnumSet.noneOf(Stage.class);
     for (String s : stages) {
-      Stage st = EnumSet.allOf(Stage.class).stream().filter(x -> x.label().equals(s.trim().toLowerCase(Locale.ROOT))).findFirst()
-          .orElseThrow(() -> Errors.usage("bench --stages " + String.join(",", stages), "unknown stage '" + s + "'",
+      Stage st = Stage.ofLabel(s).orElseThrow(() -> Errors.usage("bench --stages " + String.join(",", stages), "unknown stage '" + s + "'",
               "Use stage names from: " + EnumSet.allOf(Stage.class).stream().map(Stage::label).collect(Collectors.joining(","))));
       chosen.add(st);
     }

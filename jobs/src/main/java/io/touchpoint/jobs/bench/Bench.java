@@ -11,6 +11,7 @@ import io.touchpoint.jobs.generate.GeneratorConfig;
 import io.touchpoint.jobs.lineage.RunLog;
 import io.touchpoint.jobs.pipeline.Pipeline;
 import io.touchpoint.jobs.pipeline.Stage;
+import io.touchpoint.jobs.spark.LocalFolders;
 import io.touchpoint.jobs.spark.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,14 +20,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -106,7 +104,7 @@ public final class Bench {
     boolean generate = !Files.isRegularFile(exports.resolve("_truth/config.json"));
     double genSeconds = 0;
     if (generate) {
-      deleteTree(exports);
+      LocalFolders.delete(exports);
       long t0 = System.nanoTime();
       LOG.info("bench: generating {} customers x {} days into {}", scale.customers(), scale.days(), exports);
       ExportGenerator.generate(GeneratorConfig.of(exports, scale.customers(), scale.days(), scale.start(), scale.seed()).validate());
@@ -130,7 +128,7 @@ public final class Bench {
   private Nightly nightly(Scale scale, Path exports, int historyDays, Set<Stage> stages, TaskTotals totals,
       ResourceSampler sampler) throws IOException {
     Path root = dataDir.resolve("warehouse-c" + scale.customers() + "-d" + scale.days() + "-s" + scale.seed() + "-h" + historyDays);
-    deleteTree(root);
+    LocalFolders.delete(root);
     TouchpointConfig cfg = config.withExports(exports.toString()).withWarehouse(root.toString());
     Warehouse warehouse = Warehouse.open(spark, root.toString());
     LocalDate day = scale.nightlyDay();
@@ -141,9 +139,8 @@ public final class Bench {
         "bench-history-" + historyDays);
     double historySeconds = (System.nanoTime() - h0) / 1e9;
 
-    Map<Stage, double[]> walls = new LinkedHashMap<>();
-    Map<Stage, TaskTotals.Totals> taskTotals = new LinkedHashMap<>();
-    Map<Stage, long[]> peaks = new LinkedHashMap<>();
+    record Measured(double wallSeconds, TaskTotals.Totals totals, long peakHeap, long peakRss) {}
+    Map<Stage, Measured> measured = new LinkedHashMap<>();
     Pipeline.StageObserver observer = new Pipeline.StageObserver() {
       @Override
       public void started(Stage stage) {
@@ -155,9 +152,7 @@ public final class Bench {
       @Override
       public void finished(Stage stage, Duration wall) {
         TaskTotals.drain(spark.sparkContext());
-        walls.put(stage, new double[] {wall.toNanos() / 1e9});
-        taskTotals.put(stage, totals.read());
-        peaks.put(stage, new long[] {sampler.peakHeap(), sampler.peakRss()});
+        measured.put(stage, new Measured(wall.toNanos() / 1e9, totals.read(), sampler.peakHeap(), sampler.peakRss()));
       }
     };
     String runId = "bench-nightly-" + historyDays;
@@ -169,12 +164,12 @@ public final class Bench {
     Map<Stage, Map<String, Long>> written = writtenByStage(warehouse, runId);
     StageFloors floors = new StageFloors(warehouse, exports, dataDir.resolve("floor-scratch"));
     List<StageRun> runs = new ArrayList<>();
-    for (Stage s : walls.keySet()) {
+    measured.forEach((s, m) -> {
       Map<String, Long> w = written.getOrDefault(s, Map.of());
       LOG.info("bench: floor of stage {}", s.label());
-      runs.add(new StageRun(s, walls.get(s)[0], taskTotals.get(s), w, peaks.get(s)[0], peaks.get(s)[1], floors.measure(s, day, w)));
-    }
-    deleteTree(dataDir.resolve("floor-scratch"));
+      runs.add(new StageRun(s, m.wallSeconds(), m.totals(), w, m.peakHeap(), m.peakRss(), floors.measure(s, day, w)));
+    });
+    LocalFolders.delete(dataDir.resolve("floor-scratch"));
     return new Nightly(historyDays, historySeconds, day, nightlySeconds, runs, exportRowsOf(warehouse, day), tableRows(warehouse));
   }
 
@@ -186,7 +181,7 @@ public final class Bench {
     }
     for (Row r : warehouse.read("ops", RunLog.VERSIONS).where(col("run_id").equalTo(lit(runId)))
         .select("table_name", "version", "job").collectAsList()) {
-      Stage stage = Stream.of(Stage.values()).filter(s -> s.label().equals(r.getString(2))).findFirst().orElse(null);
+      Stage stage = r.isNullAt(2) ? null : Stage.ofLabel(r.getString(2)).orElse(null);
       if (stage == null) {
         continue; // the lineage log's own commits
       }
@@ -228,21 +223,5 @@ public final class Bench {
       out.put(t, warehouse.read(p[0], p[1]).count());
     }
     return out;
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
-
-  /** Every stage, in order: what {@code bench} runs by default. */
-  public static Set<Stage> allStages() {
-    return EnumSet.allOf(Stage.class);
   }
 }

@@ -124,16 +124,7 @@ public final class BenchReport {
 
   /** Cores, memory, Java, Spark master and shuffle partitions: what the figures were measured on. */
   static String machine(SparkSession spark) {
-    long memTotal = -1;
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-        if (line.startsWith("MemTotal:")) {
-          memTotal = Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      // not Linux: memory unknown
-    }
+    long memTotal = ResourceSampler.procBytes(Path.of("/proc/meminfo"), "MemTotal:");
     double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     return String.format(Locale.ROOT, "Machine: %d cores, %s memory, load average %.1f at the end; Java %s, driver heap max %.1f GB;"
             + " Spark %s, master `%s`, %s shuffle partitions.",

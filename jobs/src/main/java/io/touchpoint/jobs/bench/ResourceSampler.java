@@ -47,9 +47,14 @@ public final class ResourceSampler implements AutoCloseable {
 
   /** The process's resident set now, or -1 where {@code /proc} is not there (not Linux). */
   static long rssBytes() {
+    return procBytes(STATUS, "VmRSS:");
+  }
+
+  /** The "{@code key} N kB" line of a {@code /proc} file in bytes, or -1 when the file or line is not there. */
+  static long procBytes(Path file, String key) {
     try {
-      for (String line : Files.readAllLines(STATUS)) {
-        if (line.startsWith("VmRSS:")) {
+      for (String line : Files.readAllLines(file)) {
+        if (line.startsWith(key)) {
           return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
         }
       }

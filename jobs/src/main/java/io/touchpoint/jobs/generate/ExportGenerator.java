@@ -6,11 +6,9 @@ import io.touchpoint.pii.Pii;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -236,23 +234,13 @@ public final class ExportGenerator {
                 "Pass an empty or new folder to --out, or remove what is in it");
           }
           for (String e : entries) {
-            delete(out.resolve(e));
+            io.touchpoint.jobs.spark.LocalFolders.delete(out.resolve(e));
           }
         }
       }
       Files.createDirectories(out);
     } catch (IOException e) {
       throw Errors.input("generate exports into " + out, e.toString(), "Check that the folder is writable", e);
-    }
-  }
-
-  private static void delete(Path p) throws IOException {
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     }
   }
 }

@@ -7,4 +7,10 @@ public enum Stage {
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
+
+  /** The stage whose {@link #label} is {@code label} (case and surrounding spaces ignored), if any. */
+  public static java.util.Optional<Stage> ofLabel(String label) {
+    String l = label.trim().toLowerCase(java.util.Locale.ROOT);
+    return java.util.Arrays.stream(values()).filter(s -> s.label().equals(l)).findFirst();
+  }
 }

@@ -109,10 +109,20 @@ public final class TableWriter {
     String changed = String.join(" OR ", java.util.Arrays.stream(data.columns())
         .filter(c -> !keys.contains(c))
         .map(c -> "NOT (t.`" + c + "` <=> s.`" + c + "`)").toList());
-    warehouse.spark().conf().set("spark.databricks.delta.commitInfo.userMetadata", metadata());
-    try {
+    stamped(() -> {
       var merge = warehouse.delta(schema, table).as("t").merge(data.as("s"), on);
       (changed.isEmpty() ? merge : merge.whenMatched(changed).updateAll()).whenNotMatched().insertAll().execute();
+    });
+  }
+
+  /**
+   * Runs a DeltaTable API write (MERGE, UPDATE), which takes no write options, with the run's user
+   * metadata set for its commit through the session conf, unset afterwards.
+   */
+  private void stamped(Runnable write) {
+    warehouse.spark().conf().set("spark.databricks.delta.commitInfo.userMetadata", metadata());
+    try {
+      write.run();
     } finally {
       warehouse.spark().conf().unset("spark.databricks.delta.commitInfo.userMetadata");
     }
@@ -127,17 +137,10 @@ public final class TableWriter {
     if (!warehouse.isDeltaTable(warehouse.target(schema, table))) {
       return;
     }
-    timed("re-keyed " + column + " in", schema, table, () -> {
-      warehouse.spark().conf().set("spark.databricks.delta.commitInfo.userMetadata", metadata());
-      try {
-        warehouse.delta(schema, table).as("t")
-            .merge(mapping.as("m"), "t.`" + column + "` = m.`" + from + "`")
-            .whenMatched().updateExpr(Map.of(column, "m.`" + to + "`"))
-            .execute();
-      } finally {
-        warehouse.spark().conf().unset("spark.databricks.delta.commitInfo.userMetadata");
-      }
-    });
+    timed("re-keyed " + column + " in", schema, table, () -> stamped(() -> warehouse.delta(schema, table).as("t")
+        .merge(mapping.as("m"), "t.`" + column + "` = m.`" + from + "`")
+        .whenMatched().updateExpr(Map.of(column, "m.`" + to + "`"))
+        .execute()));
   }
 
   /**
@@ -157,29 +160,18 @@ public final class TableWriter {
       return 0;
     }
     long[] deleted = new long[1];
-    timed("deleted rows of", schema, table, () -> {
-      warehouse.spark().conf().set("spark.databricks.delta.commitInfo.userMetadata", metadata());
-      try {
-        DeltaTable t = warehouse.delta(schema, table);
-        t.as("t").merge(keys.as("s"), on).whenMatched().delete().execute();
-        Row last = t.history(1).select("operationMetrics").first();
-        scala.collection.Map<String, String> m = last.getMap(0);
-        deleted[0] = m.contains("numTargetRowsDeleted") ? Long.parseLong(m.apply("numTargetRowsDeleted")) : 0;
-      } finally {
-        warehouse.spark().conf().unset("spark.databricks.delta.commitInfo.userMetadata");
-      }
-    });
+    timed("deleted rows of", schema, table, () -> stamped(() -> {
+      DeltaTable t = warehouse.delta(schema, table);
+      t.as("t").merge(keys.as("s"), on).whenMatched().delete().execute();
+      Row last = t.history(1).select("operationMetrics").first();
+      scala.collection.Map<String, String> m = last.getMap(0);
+      deleted[0] = m.contains("numTargetRowsDeleted") ? Long.parseLong(m.apply("numTargetRowsDeleted")) : 0;
+    }));
     return deleted[0];
   }
 
   /** Updates one column on the rows that match {@code condition}, e.g. re-keying merged customers. */
   public void update(String schema, String table, String condition, Map<String, String> set) {
-    warehouse.spark().conf().set("spark.databricks.delta.commitInfo.userMetadata", metadata());
-    try {
-      DeltaTable t = warehouse.delta(schema, table);
-      t.updateExpr(condition, set);
-    } finally {
-      warehouse.spark().conf().unset("spark.databricks.delta.commitInfo.userMetadata");
-    }
+    stamped(() -> warehouse.delta(schema, table).updateExpr(condition, set));
   }
 }
