@@ -85,15 +85,15 @@ public record Behaviour(
     return new Behaviour(
         0.7, 1.0 / 50, 1.0, 5.0, 0.5, 7,
         3.0, 230.0, 6.0,
-        0.35, 0.55, 0.85, 0.40,
-        0.55, 0.3, 0.58, 0.55, 0.25,
+        0.35, 0.8, 0.85, 0.40,
+        0.85, 0.5, 0.45, 0.3, 0.25,
         0.05, 0.2, 14,
-        0.95, 0.6, 0.55,
-        0.5, 0.2,
+        0.95, 0.85, 0.9,
+        0.85, 0.5,
         0.2, 0.25, 0.5, 0.6,
         1000,
         List.of(
-            new SalesChannel("store", 0.40, 1.00),
+            new SalesChannel("store", 0.48, 1.00),
             new SalesChannel("webshop", 0.08, 1.10),
             new SalesChannel("app", 0.12, 1.15),
             new SalesChannel("mini_program", 0.16, 0.85),
@@ -110,8 +110,8 @@ public record Behaviour(
             new TouchChannel("affiliate", 0.15, 0.25, Audience.DEVICE, "click", 1.0, 4.5, 10, "AFF", true),
             new TouchChannel("wechat_private", 1.0, 0.30, Audience.WECHAT_GROUP, "open", 0.0, 0.8, 1, "WCP", false),
             new TouchChannel("sms", 0.3, 0.05, Audience.PHONE, "impression", 0.2, 0.045, 1, "SMS", false),
-            new TouchChannel("email", 1.0, 0.05, Audience.MEMBER_EMAIL, "open", 0.3, 0.002, 1, "EDM", false),
-            new TouchChannel("app_push", 1.5, 0.08, Audience.APP_MEMBER, "impression", 0.4, 0.0005, 1, "PSH", false),
+            new TouchChannel("email", 0.5, 0.05, Audience.MEMBER_EMAIL, "open", 0.3, 0.002, 1, "EDM", false),
+            new TouchChannel("app_push", 0.7, 0.08, Audience.APP_MEMBER, "impression", 0.4, 0.0005, 1, "PSH", false),
             new TouchChannel("store_visit", 0.4, 1.10, Audience.STORE_GOER, "visit", 0.0, 0.0, 1, "FTF", false),
             new TouchChannel("offline_event", 0.05, 1.40, Audience.STORE_MEMBER, "visit", 0.0, 30.0, 1, "EVT", false)));
   }

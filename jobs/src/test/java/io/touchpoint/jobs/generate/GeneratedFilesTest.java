@@ -181,15 +181,19 @@ class GeneratedFilesTest {
   }
 
   /**
-   * Bands for a small run; a 50,000 × 90-day run lands near overlap 0.23, cross-channel share of
-   * repeat purchasers 0.45, top-20% share 0.63 (docs/EXPORTS.md, "Realised figures").
+   * Bands for a small run; a 50,000 × 90-day run lands near overlap 0.31, cross-channel share of
+   * purchasers 0.48 (0.71 of repeat purchasers), top-20% share 0.63 (docs/EXPORTS.md, "Realised
+   * figures"). The world has more cross-channel purchasers than the client's measured ~42 %: the
+   * pipeline cannot link all of them (MartsGeneratedDataTest asserts the measured figure).
    */
   @Test
   void realisedFiguresLookLikeTheClientsDocuments() {
     JsonNode f = summaryJson.get("figures");
-    assertThat(f.get("online_offline_overlap").asDouble()).as("online/offline overlap").isBetween(0.05, 0.30);
+    assertThat(f.get("online_offline_overlap").asDouble()).as("online/offline overlap").isBetween(0.05, 0.35);
+    assertThat(f.get("cross_channel_share_of_purchasers").asDouble())
+        .as("cross-channel share of purchasers").isBetween(0.30, 0.60);
     assertThat(f.get("cross_channel_share_of_repeat_purchasers").asDouble())
-        .as("cross-channel share of repeat purchasers").isBetween(0.25, 0.60);
+        .as("cross-channel share of repeat purchasers").isBetween(0.45, 0.85);
     assertThat(f.get("top20_revenue_share").asDouble()).as("top-20% revenue share").isBetween(0.5, 0.7);
     assertThat(f.get("store_share_of_orders").asDouble()).as("store share of orders").isBetween(0.3, 0.5);
     assertThat(f.get("marketplace_share_of_online_orders").asDouble()).as("marketplace share").isBetween(0.3, 0.5);
