@@ -62,7 +62,7 @@ GOLD_TABLES = (
     "attribution_journeys_daily",
     "clv_model", "ltv_by_acquisition_channel",
     "kpi", "kpi_catalog", "repurchase_matrix", "channel_overlap", "channel_roi",
-    "channel_value_matrix", "customer_segments",
+    "channel_value_matrix", "customer_segments", "clv_distribution",
     "alerts",
 )
 

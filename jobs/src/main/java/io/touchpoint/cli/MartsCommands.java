@@ -32,7 +32,7 @@ final class MartsCommands {
   @Command(name = "marts", mixinStandardHelpOptions = true,
       description = {"Run the SQL models of sql/ in dependency order and write the KPI marts: gold.kpi, gold.kpi_catalog,",
           "gold.repurchase_matrix, gold.channel_overlap, gold.channel_roi, gold.channel_value_matrix,",
-          "gold.customer_segments. Recomputes every day, week, month and quarter holding a date of",
+          "gold.customer_segments, gold.clv_distribution. Recomputes every day, week, month and quarter holding a date of",
           "(first date - restate days)..run date, each to date. Reads silver, ops.ingestion_log and the",
           "attribution and CLV outputs."})
   static final class Marts extends JobCommand {

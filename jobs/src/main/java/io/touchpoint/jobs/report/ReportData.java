@@ -27,7 +27,7 @@ record ReportData(LocalDate runDate, String periodType, LocalDate periodStart, L
     LocalDate previousStart, LocalDate previousEnd, String attributionModel, int markovOrder,
     List<Kpi> kpis, List<Roi> roi, Attribution attribution, Matrix overlap, List<Row> groupOverlap,
     Matrix repurchase, List<Row> groupRepurchase, List<Segment> segments, LocalDate clvRunDate,
-    List<Ltv> ltvByChannel, List<Alert> alerts) {
+    List<ClvBucket> clvDistribution, List<Ltv> ltvByChannel, List<Alert> alerts) {
 
   /** The KPI tiles, in this order; a KPI the marts did not write for the period is left out. */
   static final List<String> TILES = List.of("revenue", "orders", "customers", "new_customers", "average_order_value",
@@ -52,6 +52,9 @@ record ReportData(LocalDate runDate, String periodType, LocalDate periodStart, L
 
   record Segment(String segment, boolean highValue, boolean atRisk, long customers, long purchasing, double revenue,
       Double totalClv, Double meanClv, Double meanPAlive) {}
+
+  /** One bucket of gold.clv_distribution, in bucket order: customers, of them high value and high value at risk. */
+  record ClvBucket(String label, long customers, long highValue, long highValueAtRisk) {}
 
   record Ltv(String channel, long customers, Double meanClv, Double totalClv) {}
 
@@ -113,6 +116,14 @@ record ReportData(LocalDate runDate, String periodType, LocalDate periodStart, L
     segments.sort(Comparator.comparing((Segment s) -> order.indexOf(s.segment()) < 0 ? 99 : order.indexOf(s.segment()))
         .thenComparing(Segment::segment).thenComparing(s -> s.highValue() ? 1 : 0).thenComparing(s -> s.atRisk() ? 1 : 0));
 
+    List<ClvBucket> clvDistribution = new ArrayList<>();
+    List<Row> buckets = new ArrayList<>(rows(w, "clv_distribution", period, "bucket", "label", "customers",
+        "high_value_customers", "high_value_at_risk_customers"));
+    buckets.sort(Comparator.comparing((Row r) -> r.getInt(0)));
+    for (Row r : buckets) {
+      clvDistribution.add(new ClvBucket(r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4)));
+    }
+
     List<Ltv> ltv = new ArrayList<>();
     LocalDate ltvRun = latestRunDate(w, "ltv_by_acquisition_channel", lit(true), runDate);
     if (ltvRun != null) {
@@ -141,7 +152,7 @@ record ReportData(LocalDate runDate, String periodType, LocalDate periodStart, L
             false),
         rows(w, "repurchase_matrix", period.and(col("level").equalTo("group")), "from_channel", "to_channel",
             "share_of_from_channel", "repeat_occasions"),
-        segments, clvRunDate, ltv, alerts);
+        segments, clvRunDate, clvDistribution, ltv, alerts);
   }
 
   /**

@@ -246,9 +246,9 @@ public final class ReportJob {
     long customers = d.segments().stream().mapToLong(ReportData.Segment::customers).sum();
     long highCustomers = d.segments().stream().filter(ReportData.Segment::highValue)
         .mapToLong(ReportData.Segment::customers).sum();
-    String lead = "gold.customer_segments (CLV snapshot " + (d.clvRunDate() == null ? "none" : d.clvRunDate())
-        + ") and gold.ltv_by_acquisition_channel: how customers and their 12-month CLV spread over lifecycle segments "
-        + "and value tiers.";
+    String lead = "gold.clv_distribution, gold.customer_segments (CLV snapshot "
+        + (d.clvRunDate() == null ? "none" : d.clvRunDate()) + ") and gold.ltv_by_acquisition_channel: how customers "
+        + "and their 12-month CLV spread over CLV buckets, lifecycle segments and value tiers.";
     if (customers > 0 && total > 0) {
       lead += String.format(Locale.ROOT, " The high-value tier is %s of the customers and holds %s of the CLV.",
           format((double) highCustomers / customers, "share"), format(high / total, "share"));
@@ -257,6 +257,9 @@ public final class ReportJob {
     if (d.segments().isEmpty()) {
       empty(h, "No CLV snapshot in gold.customer_segments for this period (the CLV stage has not run yet).");
     } else {
+      if (!d.clvDistribution().isEmpty()) {
+        canvas(h, "chart-clv-distribution", "Customers per 12-month CLV bucket (CNY), by value tier", 280);
+      }
       h.append("<div class=\"pair\">\n");
       canvas(h, "chart-segments-customers", "Customers per lifecycle segment and value tier", 300);
       canvas(h, "chart-segments-clv", "12-month CLV per lifecycle segment and value tier", 300);
@@ -372,6 +375,14 @@ public final class ReportJob {
           "axis", "customers"));
       charts.put("chart-segments-clv", Map.of("kind", "stacked", "labels", segments, "series", clv,
           "axis", "12-month CLV, CNY"));
+    }
+    if (!d.segments().isEmpty() && !d.clvDistribution().isEmpty()) {
+      Map<String, List<Double>> tiers = new LinkedHashMap<>();
+      tiers.put("high value at risk", d.clvDistribution().stream().map(b -> (double) b.highValueAtRisk()).toList());
+      tiers.put("high value", d.clvDistribution().stream().map(b -> (double) (b.highValue() - b.highValueAtRisk())).toList());
+      tiers.put("other", d.clvDistribution().stream().map(b -> (double) (b.customers() - b.highValue())).toList());
+      charts.put("chart-clv-distribution", Map.of("kind", "stacked", "labels",
+          d.clvDistribution().stream().map(ReportData.ClvBucket::label).toList(), "series", tiers, "axis", "customers"));
     }
     if (!d.ltvByChannel().isEmpty()) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MartsJobTest {
   static final String MARCH = "2026-03-01";
   static final List<String> MARTS = List.of("kpi", "kpi_catalog", "repurchase_matrix", "channel_overlap", "channel_roi",
-      "channel_value_matrix", "customer_segments");
+      "channel_value_matrix", "customer_segments", "clv_distribution");
 
   @TempDir static Path tmp;
   static Warehouse warehouse;
@@ -254,6 +254,35 @@ class MartsJobTest {
     assertThat(seg.get("new/true/true").<Long>getAs("customers")).as("F: high value at risk").isEqualTo(1L);
     // A 220 + F 200 of 800.
     assertThat(kpi("month", MARCH, "high_value_revenue_share", "all")).containsExactly(0.525, 420.0, 800.0);
+  }
+
+  @Test
+  void clvDistributionBucketsEveryCustomerOfTheSnapshotOnce() {
+    Map<Integer, Row> b = new TreeMap<>();
+    for (Row r : warehouse.read("gold", "clv_distribution").where("period_type = 'month' AND period_start = DATE'" + MARCH
+        + "'").collectAsList()) {
+      b.put(r.<Integer>getAs("bucket"), r);
+    }
+    // Every bucket, empty ones included: edges -inf, 50, 100, 200, 300, 500, 750, 1000, ..., 10000.
+    assertThat(b.keySet()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
+    assertThat(b.get(1).isNullAt(b.get(1).fieldIndex("lower_cny"))).isTrue();
+    assertThat(b.get(1).<String>getAs("label")).isEqualTo("< 50");
+    assertThat(b.get(13).isNullAt(b.get(13).fieldIndex("upper_cny"))).isTrue();
+    assertThat(b.get(13).<String>getAs("label")).isEqualTo(">= 10,000");
+    // CLV of the fixture: G 50, C 100, B 200, A 300 (high value), F 500 (high value at risk); a lower
+    // edge belongs to its bucket, so each lands in the bucket its value opens: 2, 3, 4, 5, 6.
+    Map<Integer, Long> customers = new TreeMap<>();
+    b.forEach((k, r) -> customers.put(k, r.<Long>getAs("customers")));
+    assertThat(customers).containsEntry(1, 0L).containsEntry(2, 1L).containsEntry(3, 1L).containsEntry(4, 1L)
+        .containsEntry(5, 1L).containsEntry(6, 1L).containsEntry(7, 0L).containsEntry(13, 0L);
+    assertThat(customers.values().stream().mapToLong(Long::longValue).sum()).as("customers conserved").isEqualTo(5L);
+    assertThat(b.get(6).<Double>getAs("share")).isEqualTo(0.2);
+    assertThat(b.get(6).<Long>getAs("high_value_at_risk_customers")).as("F").isEqualTo(1L);
+    assertThat(b.get(5).<Long>getAs("high_value_customers")).as("A").isEqualTo(1L);
+    assertThat(b.get(5).<Long>getAs("high_value_at_risk_customers")).isZero();
+    assertThat(b.get(4).<String>getAs("label")).isEqualTo("200–300");
+    double total = b.values().stream().mapToDouble(r -> r.<Double>getAs("total_clv_cny")).sum();
+    assertThat(total).as("300 + 200 + 100 + 500 + 50").isEqualTo(1150.0);
   }
 
   @Test

@@ -29,7 +29,7 @@ class SqlModelsTest {
   void everyGoldTableOfTheIssueHasAModelOnTheClasspath() {
     assertThat(MODELS.stream().filter(m -> !m.isView()).map(SqlModel::name)).containsExactlyInAnyOrder("gold.kpi",
         "gold.kpi_catalog", "gold.repurchase_matrix", "gold.channel_overlap", "gold.channel_roi",
-        "gold.channel_value_matrix", "gold.customer_segments");
+        "gold.channel_value_matrix", "gold.customer_segments", "gold.clv_distribution");
     assertThat(MODELS).allSatisfy(m -> assertThat(m.header()).as(m.resource())
         .containsKeys("grain", "sources", "owner", "params"));
   }

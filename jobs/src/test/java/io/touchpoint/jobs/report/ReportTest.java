@@ -197,6 +197,12 @@ class ReportTest {
         .containsExactly("new/false/false", "new/true/false", "new/true/true", "active/false/false");
     // High value: A 300 and F 500 of 1,150 CLV (A B C F G: 300 200 100 500 50), 2 of 5 customers.
     assertThat(html).contains("The high-value tier is 40.0 % of the customers and holds 69.6 % of the CLV.");
+    // The CLV histogram: 13 buckets in order; G 50, C 100, B 200, A 300 (high value), F 500 (at risk).
+    assertThat(d.clvDistribution()).hasSize(13);
+    assertThat(d.clvDistribution().subList(0, 7)).containsExactly(new ReportData.ClvBucket("< 50", 0, 0, 0),
+        new ReportData.ClvBucket("50–100", 1, 0, 0), new ReportData.ClvBucket("100–200", 1, 0, 0),
+        new ReportData.ClvBucket("200–300", 1, 0, 0), new ReportData.ClvBucket("300–500", 1, 1, 0),
+        new ReportData.ClvBucket("500–750", 1, 1, 1), new ReportData.ClvBucket("750–1,000", 0, 0, 0));
     assertThat(d.ltvByChannel().stream().map(ReportData.Ltv::channel)).containsExactly("store", EVIL);
     assertThat(d.ltvByChannel().get(0).meanClv()).as("the 03-31 snapshot, not 02-28's").isEqualTo(200.0);
   }
@@ -231,23 +237,24 @@ class ReportTest {
     assertThat(page.console()).as("console messages (errors, CSP violations)").isEmpty();
     assertThat(dom).contains("<div id=\"report-errors\" class=\"errors\" hidden=\"\"></div>");
     assertThat(attribute(dom, "body", "data-status")).isEqualTo("ready");
-    // roi, attribution, overlap, repurchase, two segment charts, CLV per acquisition channel.
-    assertThat(result.charts()).isEqualTo(7);
-    assertThat(attribute(dom, "body", "data-charts")).isEqualTo("7");
+    // roi, attribution, overlap, repurchase, CLV histogram, two segment charts, CLV per acquisition channel.
+    assertThat(result.charts()).isEqualTo(8);
+    assertThat(attribute(dom, "body", "data-charts")).isEqualTo("8");
     assertThat(dom).doesNotContainPattern("<body[^>]*data-pwned");
     for (String section : ReportJob.SECTIONS) {
       assertThat(dom).as("section " + section).containsPattern("<section id=\"" + section + "\" data-section=");
     }
     // Each canvas holds the points its chart drew: ROAS of 3 channels; attribution 4 × 5 models;
-    // overlap 16 cells; repurchase 4; segments 3 tiers × 2 segments, twice; CLV 2 channels.
+    // overlap 16 cells; repurchase 4; CLV histogram 3 tiers × 13 buckets; segments 3 tiers × 2
+    // segments, twice; CLV 2 channels.
     Map<String, String> drawn = new java.util.TreeMap<>();
     Matcher m = Pattern.compile("<canvas id=\"([a-z-]+)\"[^>]*data-drawn=\"(\\d+)\"").matcher(dom);
     while (m.find()) {
       drawn.put(m.group(1), m.group(2));
     }
     assertThat(drawn).containsExactlyInAnyOrderEntriesOf(Map.of("chart-roi", "3", "chart-attribution", "20",
-        "chart-overlap", "16", "chart-repurchase", "4", "chart-segments-customers", "6", "chart-segments-clv", "6",
-        "chart-ltv", "2"));
+        "chart-overlap", "16", "chart-repurchase", "4", "chart-clv-distribution", "39", "chart-segments-customers", "6",
+        "chart-segments-clv", "6", "chart-ltv", "2"));
   }
 
   /** The harness can fail: a page whose script throws shows the banner, keeps status "loading" and logs to the console. */
