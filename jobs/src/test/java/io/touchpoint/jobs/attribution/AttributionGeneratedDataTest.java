@@ -79,13 +79,13 @@ class AttributionGeneratedDataTest {
       assertThat(c.rankCorrelation(MARKOV)).as("Spearman, Markov vs %s (%.3f)", m.label(), c.rankCorrelation(m))
           .isGreaterThan(c.rankCorrelation(m) + 0.1);
     }
-    // Measured: 0.294 (last touch 0.343). It was 0.428 before the generator was calibrated to the
+    // Measured: 0.378 (last touch 0.385). It was 0.428 before the generator was calibrated to the
     // client's after-integration identification (80 % members instead of 55 %, member codes and
-    // phones on more store tickets, marketplace accounts bound): more identified members put more
+    // phones on most store tickets, marketplace accounts bound): more identified members put more
     // member-only touches (app push, SMS, e-mail, WeChat) into every journey, and Markov credits
-    // such always-present channels beyond their effect (docs/ATTRIBUTION.md, limits).
+    // such always-present channels beyond their effect (docs/ATTRIBUTION.md).
     assertThat(c.rankCorrelation(MARKOV)).as("channels with larger true incrementality get larger Markov credit")
-        .isGreaterThan(0.25);
+        .isGreaterThan(0.35);
   }
 
   @Test

@@ -181,7 +181,7 @@ class GeneratedFilesTest {
   }
 
   /**
-   * Bands for a small run; a 50,000 × 90-day run lands near overlap 0.31, cross-channel share of
+   * Bands for a small run; a 50,000 × 90-day run lands near overlap 0.30, cross-channel share of
    * purchasers 0.48 (0.71 of repeat purchasers), top-20% share 0.63 (docs/EXPORTS.md, "Realised
    * figures"). The world has more cross-channel purchasers than the client's measured ~42 %: the
    * pipeline cannot link all of them (MartsGeneratedDataTest asserts the measured figure).

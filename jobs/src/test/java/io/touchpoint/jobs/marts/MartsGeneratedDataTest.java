@@ -124,12 +124,12 @@ class MartsGeneratedDataTest {
         crossShare, person[0], truth.get("cross_channel_share_of_purchasers"), quarter.get("repurchase_rate"), person[2],
         truth.get("repeat_rate"));
     assertThat(person[3]).as("the identity stage never merges two persons").isEqualTo(1.0);
-    // METRICS.md: online/offline overlap below 30 %. The generator realises it over all orders of
-    // each person; the pipeline sees identified orders only (about 4 in 10 store tickets carry a
-    // member id or phone) and cannot join a marketplace account bound to no member, so each step
-    // away from the truth can only lose overlap: mart <= same purchases by person <= truth.
+    // The generator realises overlap and cross-channel share over all orders of each person; the
+    // pipeline sees identified orders only (a store ticket without member code or phone is nobody's)
+    // and cannot join a marketplace account bound to no member, so each step away from the truth can
+    // only lose: mart <= same purchases by person <= truth. (The client's "below 30 %" is a measured
+    // figure, asserted on the mart; the world's own overlap is near 0.29 here and 0.31 in the demo.)
     double slack = 0.01; // orders fully refunded are no purchase in the mart; the truth counts them
-    assertThat(truth.get("online_offline_overlap").asDouble()).isLessThan(0.30);
     assertThat(overlap).as("online/offline overlap").isLessThan(0.30).isLessThanOrEqualTo(person[1] + 1e-9);
     assertThat(person[1]).isLessThanOrEqualTo(truth.get("online_offline_overlap").asDouble() + slack);
     assertThat(crossShare).as("cross-channel purchaser share").isLessThanOrEqualTo(person[0] + 1e-9);
@@ -152,7 +152,8 @@ class MartsGeneratedDataTest {
    * cross-channel purchasers than that (the truth of this run) and the pipeline sees the share it
    * can link (members' marketplace accounts and devices bound in the CRM, phones and member codes on
    * store tickets). Tolerance: ± 0.05 around 0.40, about three standard errors of a share over the
-   * ~1,100 purchasers of this run. The 3 : 7 store : online experience split is asserted below.
+   * ~1,150 purchasers of this run. Measured: 0.370 and 0.223 (the 50,000-customer demo: see
+   * docs/EXPORTS.md). The 3 : 7 store : online experience split is asserted below.
    */
   @Test
   void theHeadlineKpisLandNearTheClientsFigures() {
@@ -190,12 +191,14 @@ class MartsGeneratedDataTest {
     assertThat(credit.getDouble(0) / (value - credit.getDouble(0))).isCloseTo(3.0 / 7, within(1e-4));
     // And those are orders the generator made after a store visit. The truth counts all online orders
     // and every store_visit touch of the person; the pipeline sees only the visits whose device is
-    // linked to the ordering customer, so it can only find fewer. Seen with seed and size of this
-    // test since the generator's per-person-day random streams: 0.205 against a truth of 0.341 (it
-    // was within 0.05 of the truth before); how many links identity misses here is not explained yet.
+    // linked to the ordering customer, so it can only find fewer. Seen with the seed and size of this
+    // test: 0.325 against a truth of 0.381. (With the generator's earlier, pre-integration
+    // identification — 55 % members, 60 % of their bindings before the window — it was 0.205 against
+    // 0.341 on 2,000 customers × January; only members bind devices, so more members and earlier
+    // bindings link more of the visits.)
     double truthShare = truth.get("online_orders_after_store_visit_14d_share").asDouble();
     assertThat(share).as("share of online orders within 14 days after a store visit (truth %.3f)", truthShare)
-        .isLessThanOrEqualTo(truthShare + 0.02).isGreaterThan(0.5 * truthShare);
+        .isLessThanOrEqualTo(truthShare + 0.02).isGreaterThan(0.75 * truthShare);
     assertThat(credit.getDouble(1)).isPositive();
   }
 
