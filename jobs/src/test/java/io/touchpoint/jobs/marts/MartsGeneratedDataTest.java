@@ -39,10 +39,9 @@ import org.slf4j.LoggerFactory;
  * the generator realised ({@code _truth/summary.json}, counted per simulated person from the clean
  * events). The quarter is the whole range and the period of the demo's headline KPIs, so the mart's
  * quarter figures and the truth describe the same purchases; they differ by what the pipeline cannot
- * see: orders it cannot link to a customer (most store tickets carry no member id or phone) and
- * persons it cannot join (a marketplace account bound to no member is a customer of its own).
- * Also checks docs/TABLES.md
- * against the schemas of every gold and restricted table of the run.
+ * see: orders it cannot link to a customer (a store ticket with neither member code nor phone) and
+ * persons it cannot join (a marketplace account bound to no member is a customer of its own). Also
+ * checks docs/TABLES.md against the schemas of every gold and restricted table of the run.
  */
 class MartsGeneratedDataTest {
   private static final Logger LOG = LoggerFactory.getLogger(MartsGeneratedDataTest.class);
