@@ -18,15 +18,12 @@ WITH edges AS (
     (8, 1000D), (9, 1500D), (10, 2000D), (11, 3000D), (12, 5000D), (13, 10000D) AS e(bucket, lower_cny)
 ),
 
-snapshot AS (
-  SELECT max(clv_run_date) AS clv_run_date, count(*) AS customers FROM stg_customer_value
-),
-
 buckets AS (
   SELECT
     e.bucket,
     e.lower_cny,
     e.upper_cny,
+    max(v.clv_run_date) AS clv_run_date,
     count(v.customer_id) AS customers,
     count_if(v.is_high_value) AS high_value_customers,
     count_if(v.is_high_value_at_risk) AS high_value_at_risk_customers,
@@ -35,6 +32,12 @@ buckets AS (
   LEFT JOIN stg_customer_value AS v
     ON (e.lower_cny IS NULL OR v.clv_12m_cny >= e.lower_cny) AND (e.upper_cny IS NULL OR v.clv_12m_cny < e.upper_cny)
   GROUP BY e.bucket, e.lower_cny, e.upper_cny
+),
+
+-- the snapshot's date and size, from the buckets (every customer is in exactly one)
+histogram AS (
+  SELECT *, max(clv_run_date) OVER () AS snapshot_date, sum(customers) OVER () AS snapshot_customers
+  FROM buckets
 ),
 
 active_periods AS (
@@ -47,7 +50,7 @@ SELECT
   p.period_type,
   p.period_start,
   p.period_end,
-  s.clv_run_date,
+  b.snapshot_date AS clv_run_date,
   b.bucket,
   b.lower_cny,
   b.upper_cny,
@@ -57,11 +60,10 @@ SELECT
     ELSE concat(format_number(b.lower_cny, 0), '–', format_number(b.upper_cny, 0))
   END AS label,
   b.customers,
-  round(b.customers / s.customers, 9) AS share,
+  round(b.customers / b.snapshot_customers, 9) AS share,
   b.high_value_customers,
   b.high_value_at_risk_customers,
   round(b.total_clv_cny, 2) AS total_clv_cny
 FROM active_periods AS p
-CROSS JOIN snapshot AS s
-CROSS JOIN buckets AS b
-WHERE s.customers > 0
+CROSS JOIN histogram AS b
+WHERE b.snapshot_customers > 0

@@ -2,6 +2,7 @@ package io.touchpoint.jobs.generate;
 
 import io.touchpoint.catalog.Channels;
 import io.touchpoint.errors.Errors;
+import io.touchpoint.jobs.spark.LocalFolders;
 import io.touchpoint.pii.Pii;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -234,7 +235,7 @@ public final class ExportGenerator {
                 "Pass an empty or new folder to --out, or remove what is in it");
           }
           for (String e : entries) {
-            io.touchpoint.jobs.spark.LocalFolders.delete(out.resolve(e));
+            LocalFolders.delete(out.resolve(e));
           }
         }
       }

@@ -116,13 +116,10 @@ record ReportData(LocalDate runDate, String periodType, LocalDate periodStart, L
     segments.sort(Comparator.comparing((Segment s) -> order.indexOf(s.segment()) < 0 ? 99 : order.indexOf(s.segment()))
         .thenComparing(Segment::segment).thenComparing(s -> s.highValue() ? 1 : 0).thenComparing(s -> s.atRisk() ? 1 : 0));
 
-    List<ClvBucket> clvDistribution = new ArrayList<>();
-    List<Row> buckets = new ArrayList<>(rows(w, "clv_distribution", period, "bucket", "label", "customers",
-        "high_value_customers", "high_value_at_risk_customers"));
-    buckets.sort(Comparator.comparing((Row r) -> r.getInt(0)));
-    for (Row r : buckets) {
-      clvDistribution.add(new ClvBucket(r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4)));
-    }
+    List<ClvBucket> clvDistribution = rows(w, "clv_distribution", period, "bucket", "label", "customers",
+            "high_value_customers", "high_value_at_risk_customers").stream()
+        .sorted(Comparator.comparingInt((Row r) -> r.getInt(0)))
+        .map(r -> new ClvBucket(r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4))).toList();
 
     List<Ltv> ltv = new ArrayList<>();
     LocalDate ltvRun = latestRunDate(w, "ltv_by_acquisition_channel", lit(true), runDate);
