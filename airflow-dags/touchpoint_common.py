@@ -103,6 +103,7 @@ TIMEOUTS = {
     "marts": timedelta(minutes=45),
     "alerts": timedelta(minutes=20),
     "publish": timedelta(minutes=20),
+    "maintain": timedelta(hours=1),
 }
 
 

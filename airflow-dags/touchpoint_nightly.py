@@ -1,7 +1,8 @@
 """touchpoint_nightly: every stage of one export date, one Spark job per stage.
 
 Graph: ingest_<source> (six, in parallel) >> identity >> silver >> [attribution, clv] >> marts
->> alerts >> publish. The run date is the logical date ({{ ds }}): a catchup or
+>> alerts >> publish >> maintain. Housekeeping (compaction, and VACUUM on the vacuum day) runs
+after the gold tables are announced, so it never delays the morning's dashboards. The run date is the logical date ({{ ds }}): a catchup or
 `airflow dags backfill` over a range runs the dates in order, one at a time (max_active_runs=1).
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ GOLD_ASSETS = [Asset(name=f"gold.{t}", uri=tp.asset_uri(t)) for t in tp.GOLD_TAB
 
 with DAG(
     dag_id=tp.DAG_NIGHTLY,
-    description="Touchpoint nightly: ingest each source, resolve identities, build silver, attribution and CLV, marts, alerts, publish",
+    description="Touchpoint nightly: ingest each source, resolve identities, build silver, attribution and CLV, marts, alerts, publish, maintain",
     doc_md=__doc__,
     # One run per UTC day D: its data interval is [D, D+1) and its logical date D 00:00 UTC, so
     # {{ ds }} is the export date D (Airflow 3's default cron timetable would name the run after its
@@ -52,6 +53,8 @@ with DAG(
     alerts = stage("alerts", "alerts", "--run-date", tp.RUN_DATE, deploy_mode="client")
     # The outlets announce the gold tables once the whole run, alerts included, has passed.
     publish = stage("publish", "publish", "--run-date", tp.RUN_DATE, "--asset-events", "skip", outlets=GOLD_ASSETS)
+    # Compacts tables with many small files and, on the vacuum day (conf maintenance.vacuum-day), vacuums.
+    maintain = stage("maintain", "maintain", "--run-date", tp.RUN_DATE)
 
     [ingest_pos, ingest_webshop, ingest_marketplace, ingest_touchpoints, ingest_ad_spend, ingest_crm] >> identity
-    identity >> silver >> [attribution, clv] >> marts >> alerts >> publish
+    identity >> silver >> [attribution, clv] >> marts >> alerts >> publish >> maintain

@@ -229,11 +229,16 @@ conversion AS (
 ),
 
 -- average touch frequency: touches of identified customers ÷ distinct customers reached
--- (touches are first counted per day, channel and customer: the touch log is the largest input)
+-- (touches are first counted per day, channel and customer: the touch log is the largest input).
+-- The _export_date bound is the earliest period start any period type can have (a week may start in
+-- the quarter before); as a constant it prunes the table's partitions, so the marts read only the
+-- periods' touches, not the whole log. Ingest holds each touch to its export date, so it drops no
+-- touch the periods need.
 touch_days AS (
   SELECT event_date, channel, customer_id, count(*) AS touches
   FROM silver.touchpoints
   WHERE customer_id IS NOT NULL AND event_date >= (SELECT min(period_start) FROM stg_periods) AND event_date <= :to_date
+    AND _export_date >= least(trunc(:from_date, 'WEEK'), trunc(:from_date, 'QUARTER'))
   GROUP BY event_date, channel, customer_id
 ),
 

@@ -59,6 +59,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Markdown file the figures are appended to (default ${DEFAULT-VALUE}).")
   Path report;
 
+  @Option(names = "--no-floors", description = "Skip each stage's read+write floor (quicker; the ratios to the floor are then"
+      + " not measured). For growth checks across history lengths.")
+  boolean noFloors;
+
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
   String master;
 
@@ -116,7 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
     TouchpointConfig config = options.resolve(true);
     SparkSession spark = Sessions.create(config, "touchpoint bench");
     Instant at = Instant.now();
-    Bench.Result result = new Bench(spark, config, dataDir).run(s, st);
+    Bench.Result result = (noFloors ? new Bench(spark, config, dataDir).withoutFloors() : new Bench(spark, config, dataDir)).run(s, st);
     String md = BenchReport.markdown(result, "touchpoint " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
         spark, at);
     BenchReport.append(report, md);
@@ -124,8 +128,9 @@ public final class BenchCommand implements Callable<Integer> {
     for (Bench.Nightly n : result.nightlies()) {
       out.printf(Locale.ROOT, "nightly of %s after %d day(s) of history: %.1f s%n", n.day(), n.historyDays(), n.wallSeconds());
       for (Bench.StageRun r : n.stages()) {
-        out.printf(Locale.ROOT, "  %-12s %7.1f s   floor %6.1f s   %,12d rows read%n", r.stage().label(), r.wallSeconds(),
-            r.floor().seconds(), r.totals().recordsRead());
+        out.printf(Locale.ROOT, "  %-12s %7.1f s   floor %6.1f s   %,12d rows read   %,12d rows written%n", r.stage().label(),
+            r.wallSeconds(), r.floor().seconds(), r.totals().recordsRead(), r.rowsWritten());
+        r.readByTable().forEach((t, rows) -> out.printf(Locale.ROOT, "      read %-40s %,12d rows%n", t, rows));
       }
     }
     out.printf("figures appended to %s%n", report.toAbsolutePath());

@@ -96,6 +96,36 @@ final class StageCommands {
     }
   }
 
+  @Command(name = "maintain", mixinStandardHelpOptions = true,
+      description = {"Housekeeping, the nightly's last stage: compact (Delta OPTIMIZE) every table holding at least",
+          "maintenance.compact-min-files files (default 50) and, on maintenance.vacuum-day (default sunday), VACUUM every table",
+          "with maintenance.vacuum-retention-hours (default 168). Rows are never changed. Logged in ops.maintenance."})
+  static final class Maintain extends SingleStage {
+    @Option(names = "--vacuum", description = "Vacuum every table now, whatever the vacuum day.")
+    boolean vacuum;
+
+    @Option(names = "--retention-hours", paramLabel = "H",
+        description = "VACUUM retention for this run (at least 168; default maintenance.vacuum-retention-hours).")
+    Long retentionHours;
+
+    Maintain() {
+      super(Stage.MAINTAIN);
+    }
+
+    @Override
+    Map<String, String> configFlags() {
+      Map<String, String> flags = new java.util.HashMap<>();
+      if (vacuum) {
+        List<LocalDate> d = dates();
+        flags.put("maintenance.vacuum-day", d.get(d.size() - 1).getDayOfWeek().name());
+      }
+      if (retentionHours != null) {
+        flags.put("maintenance.vacuum-retention-hours", String.valueOf(retentionHours));
+      }
+      return flags;
+    }
+  }
+
   @Command(name = "silver", mixinStandardHelpOptions = true,
       description = "Build silver.orders, silver.touchpoints, silver.ad_spend and silver.customers for a date (or range).")
   static final class Silver extends SingleStage {

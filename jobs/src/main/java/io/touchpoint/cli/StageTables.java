@@ -49,6 +49,8 @@ final class StageTables {
       }
       case MARTS -> SqlModels.load().stream().filter(m -> !m.isView()).map(SqlModel::name).sorted().forEach(out::add);
       case ALERTS -> out.add("gold." + AlertsJob.TABLE);
+      case MAINTAIN -> out.add(io.touchpoint.jobs.maintenance.MaintenanceJob.SCHEMA + "."
+          + io.touchpoint.jobs.maintenance.MaintenanceJob.TABLE + " (and compacts or vacuums every table)");
       default -> out.add("(the tables of stage " + stage.label() + ")");
     }
     return out;

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         AirflowCommand.class,
         MartsCommands.Marts.class,
         MartsCommands.Alerts.class,
+        StageCommands.Maintain.class,
         io.touchpoint.jobs.generate.GenerateCommand.class,
         io.touchpoint.jobs.clv.ClvFitCommand.class,
         io.touchpoint.jobs.attribution.AttributionPathsCommand.class,

@@ -1,5 +1,8 @@
 package io.touchpoint.jobs.attribution;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import io.touchpoint.attribution.AttributionJourneys;
 import io.touchpoint.attribution.ChannelCredit;
 import io.touchpoint.attribution.Credit;
@@ -149,7 +152,13 @@ public final class AttributionJob {
             "Run the silver stage first, e.g. touchpoint silver --run-date " + runDate);
       }
     }
-    Dataset<Row> touches = warehouse.read("silver", "touchpoints");
+    // Only the partitions the window needs: ingest holds every touch to its export date (WRONG_DATE
+    // rejects), so event_date = _export_date and the partition filter drops exactly the older touches.
+    // The run's cost then follows the window and lookback, not the warehouse's history (issue 9).
+    LocalDate touchesFrom = java.util.Collections.min(List.of(period.readFrom(),
+        period.start().minusDays(o.experienceDays() + 1L)));
+    Dataset<Row> touches = warehouse.read("silver", "touchpoints")
+        .where(col("_export_date").geq(lit(java.sql.Date.valueOf(touchesFrom))));
     Dataset<Row> orders = warehouse.read("silver", "orders");
     Dataset<Row> journeys = AttributionJourneys.build(touches, orders, period).persist();
     try {

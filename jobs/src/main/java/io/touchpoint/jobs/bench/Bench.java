@@ -71,7 +71,7 @@ public final class Bench {
 
   /** One stage of a benched nightly. */
   public record StageRun(Stage stage, double wallSeconds, TaskTotals.Totals totals, Map<String, Long> written,
-      long peakHeapBytes, long peakRssBytes, StageFloors.Floor floor) {
+      Map<String, Long> readByTable, long peakHeapBytes, long peakRssBytes, StageFloors.Floor floor) {
     public long rowsWritten() {
       return written.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -91,12 +91,19 @@ public final class Bench {
   private final SparkSession spark;
   private final TouchpointConfig config;
   private final Path dataDir;
+  private boolean floors = true;
 
   /** {@code config}'s settings (HMAC key, master, shuffle partitions) for every warehouse; data under {@code dataDir}. */
   public Bench(SparkSession spark, TouchpointConfig config, Path dataDir) {
     this.spark = spark;
     this.config = config;
     this.dataDir = dataDir;
+  }
+
+  /** Skips the read+write floors (each stage's ratio is then not measured): quicker, for growth checks. */
+  public Bench withoutFloors() {
+    this.floors = false;
+    return this;
   }
 
   public Result run(Scale scale, Set<Stage> stages) throws IOException {
@@ -114,19 +121,22 @@ public final class Bench {
     }
     List<Nightly> nightlies = new ArrayList<>();
     TaskTotals totals = new TaskTotals();
+    TableScans scans = new TableScans();
     spark.sparkContext().addSparkListener(totals);
+    spark.sparkContext().addSparkListener(scans);
     try (ResourceSampler sampler = new ResourceSampler()) {
       for (int h : scale.histories()) {
-        nightlies.add(nightly(scale, exports, h, stages, totals, sampler));
+        nightlies.add(nightly(scale, exports, h, stages, totals, scans, sampler));
       }
     } finally {
       spark.sparkContext().removeSparkListener(totals);
+      spark.sparkContext().removeSparkListener(scans);
     }
     return new Result(scale, exports, generate, genSeconds, nightlies);
   }
 
   private Nightly nightly(Scale scale, Path exports, int historyDays, Set<Stage> stages, TaskTotals totals,
-      ResourceSampler sampler) throws IOException {
+      TableScans scans, ResourceSampler sampler) throws IOException {
     Path root = dataDir.resolve("warehouse-c" + scale.customers() + "-d" + scale.days() + "-s" + scale.seed() + "-h" + historyDays);
     LocalFolders.delete(root);
     TouchpointConfig cfg = config.withExports(exports.toString()).withWarehouse(root.toString());
@@ -139,20 +149,21 @@ public final class Bench {
         "bench-history-" + historyDays);
     double historySeconds = (System.nanoTime() - h0) / 1e9;
 
-    record Measured(double wallSeconds, TaskTotals.Totals totals, long peakHeap, long peakRss) {}
+    record Measured(double wallSeconds, TaskTotals.Totals totals, Map<String, Long> readByTable, long peakHeap, long peakRss) {}
     Map<Stage, Measured> measured = new LinkedHashMap<>();
     Pipeline.StageObserver observer = new Pipeline.StageObserver() {
       @Override
       public void started(Stage stage) {
         TaskTotals.drain(spark.sparkContext());
         totals.reset();
+        scans.reset();
         sampler.reset();
       }
 
       @Override
       public void finished(Stage stage, Duration wall) {
         TaskTotals.drain(spark.sparkContext());
-        measured.put(stage, new Measured(wall.toNanos() / 1e9, totals.read(), sampler.peakHeap(), sampler.peakRss()));
+        measured.put(stage, new Measured(wall.toNanos() / 1e9, totals.read(), scans.read(), sampler.peakHeap(), sampler.peakRss()));
       }
     };
     String runId = "bench-nightly-" + historyDays;
@@ -166,8 +177,12 @@ public final class Bench {
     List<StageRun> runs = new ArrayList<>();
     measured.forEach((s, m) -> {
       Map<String, Long> w = written.getOrDefault(s, Map.of());
-      LOG.info("bench: floor of stage {}", s.label());
-      runs.add(new StageRun(s, m.wallSeconds(), m.totals(), w, m.peakHeap(), m.peakRss(), floors.measure(s, day, w)));
+      StageFloors.Floor floor = StageFloors.Floor.NONE;
+      if (this.floors) {
+        LOG.info("bench: floor of stage {}", s.label());
+        floor = floors.measure(s, day, w);
+      }
+      runs.add(new StageRun(s, m.wallSeconds(), m.totals(), w, m.readByTable(), m.peakHeap(), m.peakRss(), floor));
     });
     LocalFolders.delete(dataDir.resolve("floor-scratch"));
     return new Nightly(historyDays, historySeconds, day, nightlySeconds, runs, exportRowsOf(warehouse, day), tableRows(warehouse));

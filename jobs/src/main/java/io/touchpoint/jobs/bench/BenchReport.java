@@ -52,6 +52,7 @@ public final class BenchReport {
     }
     if (r.nightlies().size() > 1) {
       b.append(growth(r.nightlies().get(0), r.nightlies().get(r.nightlies().size() - 1)));
+      b.append(tableGrowth(r.nightlies().get(0), r.nightlies().get(r.nightlies().size() - 1)));
     }
     return b.toString();
   }
@@ -66,15 +67,18 @@ public final class BenchReport {
     b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Bench.StageRun s : n.stages()) {
       TaskTotals.Totals t = s.totals();
-      b.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f (%.1f + %.1f) | %s | %,d | %,d | %,.0f | %.1f / %.1f | %.1f / %.1f | %d | %d |%n",
-          s.stage().label(), s.wallSeconds(), s.floor().seconds(), s.floor().readSeconds(), s.floor().writeSeconds(),
+      String floorCell = Double.isNaN(s.floor().seconds()) ? "not measured"
+          : String.format(Locale.ROOT, "%.1f (%.1f + %.1f)", s.floor().seconds(), s.floor().readSeconds(), s.floor().writeSeconds());
+      b.append(String.format(Locale.ROOT, "| %s | %.1f | %s | %s | %,d | %,d | %,.0f | %.1f / %.1f | %.1f / %.1f | %d | %d |%n",
+          s.stage().label(), s.wallSeconds(), floorCell,
           ratio(s.floorRatio(), FLOOR_TARGET), t.recordsRead(), s.rowsWritten(), t.recordsRead() / Math.max(1e-9, s.wallSeconds()),
           mb(t.shuffleReadBytes()), mb(t.shuffleWriteBytes()), mb(t.memorySpillBytes()), mb(t.diskSpillBytes()),
           Math.round(mb(s.peakHeapBytes())), Math.round(mb(s.peakRssBytes()))));
     }
     double wall = n.stages().stream().mapToDouble(Bench.StageRun::wallSeconds).sum();
     double floor = n.stages().stream().mapToDouble(x -> x.floor().seconds()).sum();
-    b.append(String.format(Locale.ROOT, "| **all stages** | **%.1f** | %.1f | %.1f | | | | | | | |%n", wall, floor, wall / Math.max(1e-9, floor)));
+    b.append(Double.isNaN(floor) ? String.format(Locale.ROOT, "| **all stages** | **%.1f** | not measured | – | | | | | | | |%n", wall)
+        : String.format(Locale.ROOT, "| **all stages** | **%.1f** | %.1f | %.1f | | | | | | | |%n", wall, floor, wall / Math.max(1e-9, floor)));
     b.append("\nRows read are the input records of the stage's Spark tasks: the table rows its scans read and the Delta"
         + " log entries read to load each table's snapshot. Rows written are the `numOutputRows` of its Delta commits"
         + " (a MERGE counts the rows it rewrote). The floor reads the inputs the stage needs (Bench's StageFloors) and"
@@ -104,6 +108,34 @@ public final class BenchReport {
     double wz = longH.stages().stream().mapToDouble(Bench.StageRun::wallSeconds).sum();
     b.append(String.format(Locale.ROOT, "| **all stages** | **%.1f** | **%.1f** | %s | | | |%n", wa, wz, ratio(wz / Math.max(1e-9, wa), GROWTH_TARGET)));
     return b.toString();
+  }
+
+  /**
+   * Rows each stage read from each table (file scans, after pruning) on the same day after the short and
+   * the long history; Delta log reads summed into one row per stage.
+   */
+  private static String tableGrowth(Bench.Nightly shortH, Bench.Nightly longH) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "%n#### Rows read per table (file scans after partition pruning and data skipping)%n%n"));
+    b.append(String.format(Locale.ROOT, "| stage | table | rows read, %d d | rows read, %d d | ratio |%n", shortH.historyDays(),
+        longH.historyDays()));
+    b.append("|---|---|---:|---:|---:|\n");
+    for (Bench.StageRun a : shortH.stages()) {
+      Bench.StageRun z = longH.stages().stream().filter(x -> x.stage() == a.stage()).findFirst().orElse(null);
+      if (z == null) {
+        continue;
+      }
+      Map<String, long[]> rows = new java.util.TreeMap<>();
+      a.readByTable().forEach((t, n) -> rows.computeIfAbsent(logsTogether(t), k -> new long[2])[0] += n);
+      z.readByTable().forEach((t, n) -> rows.computeIfAbsent(logsTogether(t), k -> new long[2])[1] += n);
+      rows.forEach((t, n) -> b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %s |%n", a.stage().label(), t, n[0], n[1],
+          n[0] == 0 ? "–" : String.format(Locale.ROOT, "%.2f", (double) n[1] / n[0]))));
+    }
+    return b.toString();
+  }
+
+  private static String logsTogether(String table) {
+    return table.endsWith(" (log)") ? "Delta logs (snapshot loads)" : table;
   }
 
   private static String ratio(double r, double target) {

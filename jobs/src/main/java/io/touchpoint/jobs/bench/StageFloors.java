@@ -47,6 +47,9 @@ import org.apache.spark.sql.SparkSession;
 public final class StageFloors {
   /** A stage's floor: seconds to read its inputs and to write its output rows, and the row counts. */
   public record Floor(double readSeconds, long rowsRead, double writeSeconds, long rowsWritten) {
+    /** Not measured ({@code bench --no-floors}). */
+    public static final Floor NONE = new Floor(Double.NaN, 0, Double.NaN, 0);
+
     public double seconds() {
       return readSeconds + writeSeconds;
     }

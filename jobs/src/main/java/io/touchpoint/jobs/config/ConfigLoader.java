@@ -2,6 +2,7 @@ package io.touchpoint.jobs.config;
 
 import io.touchpoint.catalog.Channels;
 import io.touchpoint.clv.ClvSettings;
+import io.touchpoint.jobs.maintenance.Maintenance;
 import io.touchpoint.errors.Errors;
 import io.touchpoint.ingest.BronzeTable;
 import io.touchpoint.ingest.ParseContext;
@@ -63,7 +64,21 @@ public final class ConfigLoader {
       encodings.put(p, file.getProperty("marketplace." + p + ".encoding", BronzeTable.defaultEncoding(p)));
     }
     return new TouchpointConfig(exports, warehouse, master, minShare, gateMinRows, pii(file, demoKeyAllowed), channels,
-        Map.copyOf(encodings), partitions, ParseContext.SHANGHAI, clv(flags, file));
+        Map.copyOf(encodings), partitions, ParseContext.SHANGHAI, clv(flags, file), maintenance(flags, file));
+  }
+
+  /**
+   * {@code maintenance.compact-min-files}, {@code maintenance.vacuum-retention-hours},
+   * {@code maintenance.vacuum-day} (env TOUCHPOINT_MAINTENANCE_*).
+   */
+  private Maintenance maintenance(Map<String, String> flags, Properties file) {
+    Maintenance d = Maintenance.DEFAULT;
+    double minFiles = number(pick(flags, "maintenance.compact-min-files", "TOUCHPOINT_MAINTENANCE_COMPACT_MIN_FILES", file,
+        String.valueOf(d.compactMinFiles())), "maintenance.compact-min-files");
+    double hours = number(pick(flags, "maintenance.vacuum-retention-hours", "TOUCHPOINT_MAINTENANCE_VACUUM_RETENTION_HOURS",
+        file, String.valueOf(d.retentionHours())), "maintenance.vacuum-retention-hours");
+    String day = pick(flags, "maintenance.vacuum-day", "TOUCHPOINT_MAINTENANCE_VACUUM_DAY", file, "sunday");
+    return new Maintenance((int) minFiles, (long) hours, Maintenance.parseDay(day));
   }
 
   /** {@code clv.margin}, {@code clv.discount-monthly}, {@code clv.horizon-months}, {@code clv.model} (env TOUCHPOINT_CLV_*). */

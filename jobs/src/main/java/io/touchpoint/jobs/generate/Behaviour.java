@@ -73,6 +73,16 @@ public record Behaviour(
    * attribution model can tell from a cause; this variant isolates how close the models get when
    * every touch comes before the decision (AttributionGeneratedDataTest).
    */
+  /** The same world with refunds coming at most {@code days} after their order (the default is 14). */
+  public Behaviour withRefundMaxDays(int days) {
+    return new Behaviour(rateShape, rateMeanPerDay, dropoutA, dropoutB, maxDailyProbability, effectWindowDays,
+        spendShape, spendMeanCny, orderShape, prospectShare, memberShare, preWindowMemberShare, emailShare,
+        secondaryChannelShare, twoSecondaryShare, homeChannelShare, storeSecondaryForOnline, showroomerShare, refundRate,
+        partialRefundShare, days, deviceBindShare, initialBindShare, marketplaceBindShare, posMemberShare,
+        posPhoneShare, navigationalSearchRate, storeProbeAtPurchaseRate, postPurchaseSmsRate, postPurchasePushRate,
+        customersPerStore, salesChannels, touchChannels);
+  }
+
   public Behaviour withoutPurchaseTriggeredTouches() {
     return new Behaviour(rateShape, rateMeanPerDay, dropoutA, dropoutB, maxDailyProbability, effectWindowDays,
         spendShape, spendMeanCny, orderShape, prospectShare, memberShare, preWindowMemberShare, emailShare,

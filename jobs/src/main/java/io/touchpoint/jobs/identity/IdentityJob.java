@@ -137,9 +137,15 @@ public final class IdentityJob {
     if (mergeCount > 0) {
       Dataset<Row> log = merges.withColumn("merged_by_run_id", lit(writer.runId()));
       writer.upsert(log, "silver", MERGES, List.of("merged_customer_id"), List.of());
-      for (String table : List.of("orders", "touchpoints")) {
-        writer.rekey(merges, "merged_customer_id", "surviving_customer_id", "silver", table, "customer_id");
-      }
+      // An absorbed customer's rows are dated no earlier than the first sighting of its oldest identifier
+      // (a touch or sale is held to its export date, and seen_date is that date): re-keying looks only
+      // there, so a merge rewrites recent partitions instead of scanning the whole history (issue 9).
+      LocalDate since = (LocalDate) corrected.join(merges, corrected.col("customer_id").equalTo(merges.col("merged_customer_id")))
+          .agg(min("first_seen_date")).first().get(0);
+      String touchesSince = since == null ? null : "t._export_date >= DATE'" + since + "'";
+      String ordersSince = since == null ? null : "t.order_date >= DATE'" + since + "'";
+      writer.rekey(merges, "merged_customer_id", "surviving_customer_id", "silver", "orders", "customer_id", ordersSince);
+      writer.rekey(merges, "merged_customer_id", "surviving_customer_id", "silver", "touchpoints", "customer_id", touchesSince);
     }
     writer.upsert(upserts, "silver", MAP, List.of("identifier"), List.of());
     LOG.info("identity: {} new identifier(s), {} merge(s)", newCount, mergeCount);

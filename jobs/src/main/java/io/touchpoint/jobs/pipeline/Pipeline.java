@@ -121,6 +121,8 @@ public final class Pipeline {
           case CLV -> new ClvJob(warehouse, runId).run(dates.get(dates.size() - 1), clv);
           case MARTS -> new MartsJob(warehouse, runId).run(MartsJob.Options.defaults(dates.get(0), last));
           case ALERTS -> alerts = new AlertsJob(warehouse, runId).run(last, rules);
+          case MAINTAIN -> new io.touchpoint.jobs.maintenance.MaintenanceJob(warehouse, runId, config.maintenance())
+              .run(last, false);
         }
         Duration d = Duration.between(t0, Instant.now());
         times.put(stage, d);

@@ -2,7 +2,9 @@ package io.touchpoint.jobs.pipeline;
 
 /** The nightly stages in dependency order; later capabilities add theirs here. */
 public enum Stage {
-  INGEST, IDENTITY, SILVER, ATTRIBUTION, CLV, MARTS, ALERTS;
+  INGEST, IDENTITY, SILVER, ATTRIBUTION, CLV, MARTS, ALERTS,
+  /** Housekeeping: compaction and VACUUM (io.touchpoint.jobs.maintenance). */
+  MAINTAIN;
 
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -134,11 +134,21 @@ public final class TableWriter {
    * idempotent, since a rerun finds no row left with the old value. A no-op when the table does not exist.
    */
   public void rekey(Dataset<Row> mapping, String from, String to, String schema, String table, String column) {
+    rekey(mapping, from, to, schema, table, column, null);
+  }
+
+  /**
+   * As above, looking only at the table's rows that match {@code where} (on {@code t}, e.g. a partition
+   * bound the caller knows holds every row to re-key; null for the whole table): Delta prunes the
+   * files outside it before the join.
+   */
+  public void rekey(Dataset<Row> mapping, String from, String to, String schema, String table, String column, String where) {
     if (!warehouse.isDeltaTable(warehouse.target(schema, table))) {
       return;
     }
+    String on = "t.`" + column + "` = m.`" + from + "`" + (where == null ? "" : " AND " + where);
     timed("re-keyed " + column + " in", schema, table, () -> stamped(() -> warehouse.delta(schema, table).as("t")
-        .merge(mapping.as("m"), "t.`" + column + "` = m.`" + from + "`")
+        .merge(mapping.as("m"), on)
         .whenMatched().updateExpr(Map.of(column, "m.`" + to + "`"))
         .execute()));
   }
@@ -168,6 +178,29 @@ public final class TableWriter {
       deleted[0] = m.contains("numTargetRowsDeleted") ? Long.parseLong(m.apply("numTargetRowsDeleted")) : 0;
     }));
     return deleted[0];
+  }
+
+  /**
+   * Compacts the table's small files (Delta OPTIMIZE: bin-packing within each partition; the rows and
+   * their values are unchanged), stamped like every write. Returns files removed and added.
+   */
+  public long[] compact(String schema, String table) {
+    long[] files = new long[2];
+    timed("compacted", schema, table, () -> stamped(() -> {
+      Row m = warehouse.delta(schema, table).optimize().executeCompaction()
+          .selectExpr("metrics.numFilesRemoved", "metrics.numFilesAdded").first();
+      files[0] = m.getLong(0);
+      files[1] = m.getLong(1);
+    }));
+    return files;
+  }
+
+  /**
+   * Deletes the files no table version within {@code retentionHours} needs (Delta VACUUM, with Delta's
+   * own retention check left on).
+   */
+  public void vacuum(String schema, String table, long retentionHours) {
+    timed("vacuumed", schema, table, () -> warehouse.delta(schema, table).vacuum(retentionHours));
   }
 
   /** Updates one column on the rows that match {@code condition}, e.g. re-keying merged customers. */

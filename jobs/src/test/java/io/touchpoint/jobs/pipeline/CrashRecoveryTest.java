@@ -188,7 +188,9 @@ class CrashRecoveryTest {
    */
   static List<Stage> killStages() {
     String only = System.getProperty("touchpoint.crash.stages", "");
-    return java.util.Arrays.stream(Stage.values())
+    // Not maintain: its commits are Delta OPTIMIZE (rows unchanged; a killed one commits nothing) and, on
+    // the vacuum day only, VACUUM; an 8-day warehouse has no table with enough files to compact.
+    return java.util.Arrays.stream(Stage.values()).filter(s -> s != Stage.MAINTAIN)
         .filter(s -> only.isBlank() || List.of(only.split(",")).contains(s.label())).toList();
   }
 
