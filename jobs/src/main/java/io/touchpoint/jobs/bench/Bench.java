@@ -83,7 +83,7 @@ public final class Bench {
 
   /** The nightly of the last day after {@code historyDays} days of history. */
   public record Nightly(int historyDays, double historySeconds, LocalDate day, double wallSeconds, List<StageRun> stages,
-      Map<String, Long> exportRowsOfDay, Map<String, Long> tableRows) {}
+      Map<String, Long> exportRowsOfDay, Map<String, Long> tableRows, Map<String, Long> tableFiles) {}
 
   /** A whole bench run. */
   public record Result(Scale scale, Path exports, boolean generated, double generateSeconds, List<Nightly> nightlies) {}
@@ -185,7 +185,8 @@ public final class Bench {
       runs.add(new StageRun(s, m.wallSeconds(), m.totals(), w, m.readByTable(), m.peakHeap(), m.peakRss(), floor));
     });
     LocalFolders.delete(dataDir.resolve("floor-scratch"));
-    return new Nightly(historyDays, historySeconds, day, nightlySeconds, runs, exportRowsOf(warehouse, day), tableRows(warehouse));
+    return new Nightly(historyDays, historySeconds, day, nightlySeconds, runs, exportRowsOf(warehouse, day), tableRows(warehouse),
+        tableFiles(warehouse));
   }
 
   /** Rows each stage committed in run {@code runId}, per table, from its commits' {@code numOutputRows}. */
@@ -227,6 +228,17 @@ public final class Bench {
           .groupBy("table_name").agg(org.apache.spark.sql.functions.sum("rows_read")).collectAsList()) {
         out.put(r.getString(0), r.getLong(1));
       }
+    }
+    return out;
+  }
+
+  /** Live data files of each table's latest snapshot (from the Delta log). */
+  private static Map<String, Long> tableFiles(Warehouse warehouse) {
+    Map<String, Long> out = new TreeMap<>();
+    for (String t : warehouse.tables()) {
+      String[] p = t.split("\\.", 2);
+      out.put(t, org.apache.spark.sql.delta.DeltaLog.forTable(warehouse.spark(), warehouse.path(p[0], p[1]))
+          .update(false, scala.Option.empty(), scala.Option.empty()).numOfFiles());
     }
     return out;
   }

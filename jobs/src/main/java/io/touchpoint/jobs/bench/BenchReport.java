@@ -84,6 +84,8 @@ public final class BenchReport {
         + " (a MERGE counts the rows it rewrote). The floor reads the inputs the stage needs (Bench's StageFloors) and"
         + " writes as many rows as the stage wrote. Tables after the run: ")
         .append(counts(n.tableRows())).append(".\n");
+    b.append("\nLive data files per table after the run (the nightly's maintain stage compacts a table from ")
+        .append("maintenance.compact-min-files files): ").append(counts(n.tableFiles())).append(".\n");
     return b.toString();
   }
 

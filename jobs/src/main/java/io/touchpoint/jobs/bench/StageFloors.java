@@ -90,6 +90,9 @@ public final class StageFloors {
       rowsWritten += n;
     }
     spark.sparkContext().clearJobGroup();
+    if (rowsRead == 0 && rowsWritten == 0) {
+      return Floor.NONE; // a stage that must read and write no rows (maintain) has no floor to compare with
+    }
     return new Floor(read, rowsRead, write, rowsWritten);
   }
 

@@ -12,6 +12,7 @@ import org.apache.spark.sql.execution.FileSourceScanExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
+import org.apache.spark.sql.execution.columnar.InMemoryTableScanExec;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd;
 
@@ -27,6 +28,8 @@ import org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd;
  */
 public final class TableScans extends SparkListener {
   private final Map<String, AtomicLong> rows = new ConcurrentHashMap<>();
+  /** What each scan's metric held when last counted: a cached plan shows up in every query that reads it. */
+  private final Map<SQLMetric, Long> counted = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   @Override
   public void onOtherEvent(SparkListenerEvent event) {
@@ -41,6 +44,8 @@ public final class TableScans extends SparkListener {
         todo.push(a.executedPlan());
       } else if (p instanceof QueryStageExec q) {
         todo.push(q.plan());
+      } else if (p instanceof InMemoryTableScanExec cached) {
+        todo.push(cached.relation().cachedPlan()); // a cached view (the marts' staging models) scans its tables once
       } else if (p instanceof FileSourceScanExec scan) {
         add(scan);
       }
@@ -55,7 +60,9 @@ public final class TableScans extends SparkListener {
       return;
     }
     String name = tableOf(scan.relation().location().rootPaths().head().toString());
-    rows.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(m.get().value());
+    long now = m.get().value();
+    Long before = counted.put(m.get(), now);
+    rows.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(now - (before == null ? 0 : before));
   }
 
   /** {@code schema.table} for a path ending in {@code schema/table} (or a path inside {@code schema/table/_delta_log}). */
@@ -79,6 +86,6 @@ public final class TableScans extends SparkListener {
   }
 
   public void reset() {
-    rows.clear();
+    rows.clear(); // counted stays: a cached plan scanned before the reset is not read again after it
   }
 }

@@ -1,6 +1,11 @@
 package io.touchpoint.jobs.silver;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.from_utc_timestamp;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
 
 import io.touchpoint.ingest.BronzeTable;
 import io.touchpoint.jobs.identity.IdentityJob;
@@ -80,29 +85,35 @@ public final class SilverJob {
 
   /**
    * The bronze partitions that hold every delivery of the batch's orders, as a filter on {@code
-   * _export_date}. Ingest holds a sale to its export date (WRONG_DATE rejects), and a refund comes on
-   * or after its sale, so an order's deliveries all lie on or after its order date: the batch's sales
-   * are dated in the batch, and an order refunded in the batch has its date in {@code silver.orders}.
-   * A refund of an order silver has never seen (its sale not delivered, or older than the
-   * warehouse) could have earlier refund deliveries anywhere, so then every partition is read.
-   * With this bound a nightly reads the days since its oldest refunded order, not the whole history.
+   * _export_date}. An order's deliveries all lie on or after its order date: ingest holds a POS or
+   * web-shop sale to its export date (WRONG_DATE), a refund comes after its sale, and a marketplace
+   * row restating an order (a refund) repeats the order's creation time. So the bound is the oldest
+   * order date among the batch's sale rows (a restated marketplace order brings its own date) and
+   * the orders its POS and web-shop refunds refund, which {@code silver.orders} dates. A refund of
+   * an order silver has never seen (its sale not delivered, or older than the warehouse) could have
+   * earlier refund deliveries anywhere, so then every partition is read. With this bound a nightly
+   * reads the days since its oldest touched order (the refund window), not the whole history.
    */
   private String deliveriesSince(List<LocalDate> dates, Dataset<Row> batchSales, Dataset<Row> batchRefunds) {
-    LocalDate first = dates.stream().min(LocalDate::compareTo).orElseThrow();
+    LocalDate since = dates.stream().min(LocalDate::compareTo).orElseThrow();
+    Row sold = batchSales.agg(min(to_date(from_utc_timestamp(col("ordered_at"), SilverOrders.ZONE)))).first();
+    if (!sold.isNullAt(0)) {
+      since = java.util.Collections.min(List.of(since, (LocalDate) sold.get(0)));
+    }
     Dataset<Row> refundOnly = batchRefunds.select("order_id").distinct()
         .join(batchSales.select("order_id"), "order_id", "left_anti");
     if (!warehouse.exists("silver", "orders")) {
-      return refundOnly.isEmpty() ? "_export_date >= DATE'" + first + "'" : "true";
+      return refundOnly.isEmpty() ? "_export_date >= DATE'" + since + "'" : "true";
     }
     Row known = refundOnly.join(warehouse.read("silver", "orders").select("order_id", "order_date"), "order_id", "left")
-        .agg(org.apache.spark.sql.functions.min("order_date"),
-            org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(col("order_date").isNull(), 1)))
-        .first();
+        .agg(min("order_date"), count(when(col("order_date").isNull(), 1))).first();
     if (known.getLong(1) > 0) {
       LOG.info("silver: {} refund(s) of orders not in silver.orders; reading every bronze partition for them", known.getLong(1));
       return "true";
     }
-    LocalDate since = known.isNullAt(0) ? first : java.util.Collections.min(List.of(first, (LocalDate) known.get(0)));
+    if (!known.isNullAt(0)) {
+      since = java.util.Collections.min(List.of(since, (LocalDate) known.get(0)));
+    }
     return "_export_date >= DATE'" + since + "'";
   }
 

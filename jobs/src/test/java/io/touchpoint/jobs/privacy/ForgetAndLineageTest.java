@@ -91,7 +91,7 @@ class ForgetAndLineageTest {
       assertThat(r.<String>getAs("status")).isEqualTo("succeeded");
       assertThat(r.<String>getAs("user")).isEqualTo(System.getProperty("user.name"));
       assertThat(r.<Object>getAs("first_date").toString()).isEqualTo((i == 0 ? D1 : D2).toString());
-      assertThat(r.<String>getAs("stages")).isEqualTo("ingest,identity,silver,attribution,clv,marts,alerts");
+      assertThat(r.<String>getAs("stages")).isEqualTo("ingest,identity,silver,attribution,clv,marts,alerts,maintain");
     }
   }
 
