@@ -32,9 +32,11 @@ public final class WarehouseState {
   /**
    * The lineage log (ops.runs, ops.run_inputs, ops.table_versions): one entry per finished run and
    * commit, so a rerun or a crash adds to it by design. It is history, not state; ForgetAndLineageTest
-   * checks what it records.
+   * checks what it records. Likewise the housekeeping log (ops.maintenance): seconds taken and files
+   * left on disk (a killed run's orphans included) differ from run to run; MaintenanceJobTest checks it.
    */
-  public static final List<String> LINEAGE_TABLES = List.of("ops.runs", "ops.run_inputs", "ops.table_versions");
+  public static final List<String> LINEAGE_TABLES = List.of("ops.runs", "ops.run_inputs", "ops.table_versions",
+      "ops.maintenance");
 
   private WarehouseState() {}
 
