@@ -16,12 +16,17 @@ import java.util.Optional;
  * @param retentionHours VACUUM deletes files no snapshot newer than this needs: time travel and
  *     {@code touchpoint lineage} can read table versions this far back. At least 168 (7 days,
  *     Delta's safety minimum against deleting files a running reader still needs)
- * @param vacuumDay the run date's weekday on which the nightly vacuums every table; empty: never
- *     (vacuum with {@code touchpoint maintain --vacuum})
+ * @param vacuumDay the run date's weekday on which the nightly vacuums every table; null: never
+ *     (vacuum with {@code touchpoint maintain --vacuum}). Not an Optional: the configuration is Serializable.
  */
-public record Maintenance(int compactMinFiles, long retentionHours, Optional<DayOfWeek> vacuumDay) implements Serializable {
+public record Maintenance(int compactMinFiles, long retentionHours, DayOfWeek vacuumDay) implements Serializable {
   public static final long MIN_RETENTION_HOURS = 168;
-  public static final Maintenance DEFAULT = new Maintenance(50, MIN_RETENTION_HOURS, Optional.of(DayOfWeek.SUNDAY));
+  public static final Maintenance DEFAULT = new Maintenance(50, MIN_RETENTION_HOURS, DayOfWeek.SUNDAY);
+
+  /** With the vacuum day as {@link #parseDay} gives it (empty: never). */
+  public Maintenance(int compactMinFiles, long retentionHours, Optional<DayOfWeek> vacuumDay) {
+    this(compactMinFiles, retentionHours, vacuumDay.orElse(null));
+  }
 
   public Maintenance {
     if (compactMinFiles < 2) {
@@ -38,7 +43,7 @@ public record Maintenance(int compactMinFiles, long retentionHours, Optional<Day
 
   /** Whether the nightly of {@code runDate} vacuums. */
   public boolean vacuumsOn(LocalDate runDate) {
-    return vacuumDay.map(d -> d == runDate.getDayOfWeek()).orElse(false);
+    return vacuumDay == runDate.getDayOfWeek();
   }
 
   /** {@code maintenance.vacuum-day}: a weekday name (e.g. {@code sunday}) or {@code never}. */

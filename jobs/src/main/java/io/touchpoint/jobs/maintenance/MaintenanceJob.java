@@ -103,7 +103,7 @@ public final class MaintenanceJob {
     }
     LOG.info("maintain {}: {} table(s) compacted, {} vacuumed (retention {} h){}", runDate,
         results.stream().filter(TableResult::compacted).count(), vacuumNow ? results.size() : 0, settings.retentionHours(),
-        vacuumNow ? "" : "; the next vacuum is on " + settings.vacuumDay().map(Object::toString).orElse("no day (vacuum-day=never)"));
+        vacuumNow ? "" : "; the next vacuum is on " + (settings.vacuumDay() == null ? "no day (vacuum-day=never)" : settings.vacuumDay().toString()));
     return results;
   }
 
