@@ -13,7 +13,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -109,8 +108,7 @@ public final class MaintenanceJob {
 
   /** Files of the table's latest snapshot (from Delta's log; no data file is read). */
   long liveFiles(String schema, String table) {
-    DeltaLog log = DeltaLog.forTable(warehouse.spark(), warehouse.path(schema, table));
-    return log.update(false, scala.Option.empty(), scala.Option.empty()).numOfFiles();
+    return warehouse.liveFiles(schema, table);
   }
 
   /** Data files under the table's folder (live or not), outside its {@code _delta_log}. */

@@ -138,6 +138,12 @@ public final class Warehouse {
     return DeltaTable.forPath(spark, target(schema, table));
   }
 
+  /** Data files of the table's latest snapshot, from its Delta log (no data file is read). */
+  public long liveFiles(String schema, String table) {
+    return org.apache.spark.sql.delta.DeltaLog.forTable(spark, path(schema, table))
+        .update(false, scala.Option.empty(), scala.Option.empty()).numOfFiles();
+  }
+
   /** All {@code schema.table} names present in the warehouse. */
   public List<String> tables() {
     List<String> out = new ArrayList<>();
