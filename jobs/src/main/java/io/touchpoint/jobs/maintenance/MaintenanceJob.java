@@ -73,7 +73,7 @@ public final class MaintenanceJob {
     for (String name : warehouse.tables()) {
       String[] p = name.split("\\.", 2);
       long t0 = System.nanoTime();
-      long before = liveFiles(p[0], p[1]);
+      long before = warehouse.liveFiles(p[0], p[1]);
       long[] changed = {0, 0};
       if (before >= settings.compactMinFiles()) {
         // A date-partitioned table with one file per day has nothing to merge: OPTIMIZE then commits nothing.
@@ -85,7 +85,7 @@ public final class MaintenanceJob {
         writer.vacuum(p[0], p[1], settings.retentionHours());
         onDisk = dataFilesOnDisk(warehouse.path(p[0], p[1]));
       }
-      long after = compact ? liveFiles(p[0], p[1]) : before;
+      long after = compact ? warehouse.liveFiles(p[0], p[1]) : before;
       if (compact || vacuumNow) {
         results.add(new TableResult(name, before, after, compact, changed[0], changed[1], vacuumNow, onDisk,
             (System.nanoTime() - t0) / 1e9));
@@ -104,11 +104,6 @@ public final class MaintenanceJob {
         results.stream().filter(TableResult::compacted).count(), vacuumNow ? results.size() : 0, settings.retentionHours(),
         vacuumNow ? "" : "; the next vacuum is on " + (settings.vacuumDay() == null ? "no day (vacuum-day=never)" : settings.vacuumDay().toString()));
     return results;
-  }
-
-  /** Files of the table's latest snapshot (from Delta's log; no data file is read). */
-  long liveFiles(String schema, String table) {
-    return warehouse.liveFiles(schema, table);
   }
 
   /** Data files under the table's folder (live or not), outside its {@code _delta_log}. */

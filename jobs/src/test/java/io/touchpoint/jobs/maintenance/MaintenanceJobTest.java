@@ -51,7 +51,7 @@ class MaintenanceJobTest {
     List<String> before = SparkTestSupport.content(w.read("gold", "many_files"));
 
     MaintenanceJob job = new MaintenanceJob(w, "run-1", new Maintenance(5, 168, Optional.of(DayOfWeek.SUNDAY)));
-    assertThat(job.liveFiles("gold", "many_files")).isEqualTo(6);
+    assertThat(w.liveFiles("gold", "many_files")).isEqualTo(6);
     List<MaintenanceJob.TableResult> results = job.run(TUESDAY, false);
 
     assertThat(results).extracting(MaintenanceJob.TableResult::table).containsExactly("gold.many_files");
@@ -62,7 +62,7 @@ class MaintenanceJobTest {
     assertThat(r.liveFilesAfter()).isEqualTo(1);
     assertThat(r.filesRemoved()).isEqualTo(6);
     assertThat(r.filesAdded()).isEqualTo(1);
-    assertThat(job.liveFiles("gold", "few_files")).as("under the threshold: untouched").isEqualTo(2);
+    assertThat(w.liveFiles("gold", "few_files")).as("under the threshold: untouched").isEqualTo(2);
     assertThat(SparkTestSupport.content(w.read("gold", "many_files"))).as("rows after compaction").isEqualTo(before).hasSize(60);
 
     Row logged = w.read("ops", "maintenance").first();
