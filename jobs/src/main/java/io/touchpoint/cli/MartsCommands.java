@@ -139,6 +139,7 @@ final class MartsCommands {
       String runId = RunIds.next("alerts", t0);
       AlertsJob.Result r;
       try (var lock = lock(config, spark, stages(), Set.of(), Optional.empty(), runId, "alerts", dates())) {
+        io.touchpoint.jobs.pipeline.Pipeline.logStarted(runId, Stage.ALERTS, List.of(runDate));
         r = new AlertsJob(warehouse, runId).run(runDate, parsed);
         new io.touchpoint.jobs.lineage.RunLog(warehouse).record(runId, t0, List.of(runDate), "alerts", null);
       }

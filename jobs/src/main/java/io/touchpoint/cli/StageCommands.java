@@ -232,6 +232,7 @@ final class StageCommands {
       String runId = RunIds.next("attribution", t0);
       AttributionJob.Result r;
       try (var lock = lock(config, spark, stages(), Set.of(), sandbox, runId, "attribution", List.of(day))) {
+        io.touchpoint.jobs.pipeline.Pipeline.logStarted(runId, Stage.ATTRIBUTION, List.of(day));
         r = new AttributionJob(warehouse, runId).run(options);
         new io.touchpoint.jobs.lineage.RunLog(warehouse).record(runId, t0, List.of(day), "attribution", null);
       }

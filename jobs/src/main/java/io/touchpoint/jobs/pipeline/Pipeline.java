@@ -80,6 +80,15 @@ public final class Pipeline {
   }
 
   /**
+   * The log line that says a stage of a run has started ({@code [run id] stage X started for D..E (N day(s))}):
+   * the same line whether the stage runs inside a pipeline or as its own command (an Airflow task).
+   */
+  public static void logStarted(String runId, Stage stage, List<LocalDate> dates) {
+    String span = dates.get(0) + (dates.size() > 1 ? ".." + dates.get(dates.size() - 1) : "");
+    LOG.info("[{}] stage {} started for {} ({} day(s))", runId, stage.label(), span, dates.size());
+  }
+
+  /**
    * The dates a nightly run for {@code dates} must process once late data is counted: from the
    * earliest past export date that received a new or re-delivered file ({@link IngestJob#lateDates})
    * through the last date, so that every stage recomputes what those files feed (see README,
@@ -104,12 +113,11 @@ public final class Pipeline {
     // Read the alert rules before any stage runs, so a malformed file fails fast (exit 5).
     List<AlertRule> rules = stages.contains(Stage.ALERTS) ? AlertRules.resolve(null, System.getenv()) : List.of();
     LocalDate last = dates.get(dates.size() - 1);
-    String span = dates.get(0) + (dates.size() > 1 ? ".." + dates.get(dates.size() - 1) : "");
     String stageList = EnumSet.copyOf(stages).stream().map(Stage::label).collect(Collectors.joining(","));
     try {
       for (Stage stage : EnumSet.copyOf(stages)) {
         Instant t0 = Instant.now();
-        LOG.info("[{}] stage {} started for {} ({} day(s))", runId, stage.label(), span, dates.size());
+        logStarted(runId, stage, dates);
         observer.started(stage);
         switch (stage) {
           case INGEST -> ingest = new IngestJob(warehouse, config, runId, started)

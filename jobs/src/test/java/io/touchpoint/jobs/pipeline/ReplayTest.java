@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * stages added later are covered): rerunning a date or a range is a no-op by content, and running
  * the dates out of order and then each date again in order converges to the in-order state.
  */
-// Opt-in (-Dtouchpoint.slow-tests=true) until measured on a quiet machine: written under a load
-// average of 20+, where it took over half an hour and was not run to completion with every point.
+// Opt-in (-Dtouchpoint.slow-tests=true): 645 s alone on a quiet 2-core machine (2026-12-06), too long for the
+// CI suite, which is already over its 30-minute guideline.
 @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "touchpoint.slow-tests", matches = "true")
 class ReplayTest {
   static final LocalDate D1 = LocalDate.of(2026, 3, 1);
@@ -50,8 +50,9 @@ class ReplayTest {
     run(inOrder, exports, "nightly", "--run-date", D2.toString());
     WarehouseState.assertSameContent(state, WarehouseState.content(a), "the last date rerun");
     run(inOrder, exports, "backfill", "--from", D1.toString(), "--to", D2.toString());
-    WarehouseState.assertSameContent(state, WarehouseState.content(a), "the range rerun");
-    assertThat(WarehouseState.duplicateRows(a)).isEmpty();
+    WarehouseState.Tables afterRange = WarehouseState.read(a);
+    WarehouseState.assertSameContent(state, afterRange.content(), "the range rerun");
+    assertThat(afterRange.duplicateRows()).isEmpty();
 
     Path outOfOrder = tmp.resolve("out-of-order");
     run(outOfOrder, exports, "nightly", "--run-date", D2.toString());
@@ -59,9 +60,10 @@ class ReplayTest {
     run(outOfOrder, exports, "nightly", "--run-date", D1.toString());
     run(outOfOrder, exports, "nightly", "--run-date", D2.toString());
     Warehouse b = new Warehouse(SparkTestSupport.spark(), outOfOrder.toString());
-    WarehouseState.assertSameContent(withoutHistory(state), withoutHistory(WarehouseState.content(b)),
+    WarehouseState.Tables outOfOrderTables = WarehouseState.read(b);
+    WarehouseState.assertSameContent(withoutHistory(state), withoutHistory(outOfOrderTables.content()),
         "out of order, then each date again in order");
-    assertThat(WarehouseState.duplicateRows(b)).isEmpty();
+    assertThat(outOfOrderTables.duplicateRows()).isEmpty();
   }
 
   private static Map<String, List<String>> withoutHistory(Map<String, List<String>> state) {

@@ -126,9 +126,10 @@ class RunLockTest {
     assertThat(io.touchpoint.cli.Touchpoint.commandLine().execute("ingest", "--run-date", d.toString(), "--demo",
         "--warehouse", alone.toString(), "--exports", exports.toString(), "--master", "local[2]")).isZero();
     Warehouse got = new Warehouse(SparkTestSupport.spark(), wh.toString());
-    assertThat(WarehouseState.duplicateRows(got)).isEmpty();
+    WarehouseState.Tables tables = WarehouseState.read(got);
+    assertThat(tables.duplicateRows()).isEmpty();
     WarehouseState.assertSameContent(WarehouseState.content(new Warehouse(SparkTestSupport.spark(), alone.toString())),
-        WarehouseState.content(got), "after two processes");
+        tables.content(), "after two processes");
   }
 
   private ChildJvm nightly(Path wh, Path exports, List<String> command, String name) {
