@@ -33,18 +33,19 @@ sales_by_channel AS (
   GROUP BY period_type, period_start, ROLLUP (sales_channel)
 ),
 
+-- The *_kpis below turn one row of an aggregate into one row per KPI with stack(), not with a UNION ALL
+-- of one SELECT per KPI: Spark inlines a CTE at each reference, so every branch of such a UNION
+-- recomputed the aggregate (sales_by_channel, the orders of every period, fifteen times).
 sales_kpis AS (
-  SELECT period_type, period_start, 'revenue' AS kpi, channel, revenue_cny AS value,
-    CAST(NULL AS DOUBLE) AS numerator, CAST(NULL AS DOUBLE) AS denominator FROM sales_by_channel
-  UNION ALL
-  SELECT period_type, period_start, 'omnichannel_gmv', channel, gmv_cny, NULL, NULL FROM sales_by_channel
-  UNION ALL
-  SELECT period_type, period_start, 'orders', channel, orders, NULL, NULL FROM sales_by_channel
-  UNION ALL
-  SELECT period_type, period_start, 'customers', channel, customers, NULL, NULL FROM sales_by_channel
-  UNION ALL
-  SELECT period_type, period_start, 'average_order_value', channel, revenue_cny / nullif(orders, 0D), revenue_cny, orders
-  FROM sales_by_channel
+  SELECT s.period_type, s.period_start, k.kpi, s.channel, k.value, k.numerator, k.denominator
+  FROM sales_by_channel AS s
+  LATERAL VIEW stack(5,
+    'revenue', s.revenue_cny, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
+    'omnichannel_gmv', s.gmv_cny, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
+    'orders', s.orders, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
+    'customers', s.customers, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
+    'average_order_value', s.revenue_cny / nullif(s.orders, 0D), s.revenue_cny, s.orders
+  ) k AS kpi, value, numerator, denominator
 ),
 
 -- repurchase rate: purchasers with 2+ purchase days ÷ purchasers (per channel: days with a purchase in it)
@@ -83,11 +84,12 @@ cohort AS (
 ),
 
 cohort_kpis AS (
-  SELECT period_type, period_start, 'new_customers' AS kpi, channel, new_customers AS value,
-    CAST(NULL AS DOUBLE) AS numerator, CAST(NULL AS DOUBLE) AS denominator FROM cohort
-  UNION ALL
-  SELECT period_type, period_start, 'repurchase_rate_90d', channel, repeated_90d / new_customers, repeated_90d, new_customers
-  FROM cohort
+  SELECT c.period_type, c.period_start, k.kpi, c.channel, k.value, k.numerator, k.denominator
+  FROM cohort AS c
+  LATERAL VIEW stack(2,
+    'new_customers', c.new_customers, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
+    'repurchase_rate_90d', c.repeated_90d / c.new_customers, c.repeated_90d, c.new_customers
+  ) k AS kpi, value, numerator, denominator
 ),
 
 -- cross-channel repurchase: repeat occasions in another sales channel than the previous one (per to-channel)
@@ -165,58 +167,54 @@ roi_all AS (
   GROUP BY r.period_type, r.period_start
 ),
 
+-- one row per KPI that applies to the row (applies): a channel's KPIs, then the same KPIs over all channels.
+-- stack() evaluates every argument of every row, so each division guards its divisor with nullif (ANSI
+-- mode fails a division by zero) even where applies drops the row.
 marketing_kpis AS (
-  SELECT period_type, period_start, 'spend' AS kpi, channel, spend_cny AS value,
-    CAST(NULL AS DOUBLE) AS numerator, CAST(NULL AS DOUBLE) AS denominator FROM roi WHERE channel <> 'direct'
-  UNION ALL
-  SELECT period_type, period_start, 'attributed_conversions', channel, attributed_conversions, NULL, NULL FROM roi
-  UNION ALL
-  SELECT period_type, period_start, 'attributed_revenue', channel, attributed_revenue_cny, NULL, NULL FROM roi
-  UNION ALL
-  SELECT period_type, period_start, 'roas', channel, roas, attributed_revenue_cny, spend_cny FROM roi WHERE roas IS NOT NULL
-  UNION ALL
-  SELECT period_type, period_start, 'roi', channel, roi, attributed_revenue_cny * margin - spend_cny, spend_cny
-  FROM roi WHERE roi IS NOT NULL
-  UNION ALL
-  SELECT r.period_type, r.period_start, 'marketing_expense_ratio', r.channel, r.marketing_expense_ratio, r.spend_cny,
-    v.revenue_cny
+  SELECT r.period_type, r.period_start, k.kpi, r.channel, k.value, k.numerator, k.denominator
   FROM roi AS r
-  INNER JOIN period_revenue AS v ON r.period_type = v.period_type AND r.period_start = v.period_start
-  WHERE r.marketing_expense_ratio IS NOT NULL AND r.channel <> 'direct'
+  LEFT JOIN period_revenue AS v ON r.period_type = v.period_type AND r.period_start = v.period_start
+  LATERAL VIEW stack(9,
+    'spend', CAST(r.spend_cny AS DOUBLE), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE), r.channel <> 'direct',
+    'attributed_conversions', CAST(r.attributed_conversions AS DOUBLE), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE), true,
+    'attributed_revenue', CAST(r.attributed_revenue_cny AS DOUBLE), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE), true,
+    'roas', CAST(r.roas AS DOUBLE), CAST(r.attributed_revenue_cny AS DOUBLE), CAST(r.spend_cny AS DOUBLE),
+      r.roas IS NOT NULL,
+    'roi', CAST(r.roi AS DOUBLE), CAST(r.attributed_revenue_cny * r.margin - r.spend_cny AS DOUBLE),
+      CAST(r.spend_cny AS DOUBLE), r.roi IS NOT NULL,
+    'marketing_expense_ratio', CAST(r.marketing_expense_ratio AS DOUBLE), CAST(r.spend_cny AS DOUBLE),
+      CAST(v.revenue_cny AS DOUBLE), r.marketing_expense_ratio IS NOT NULL AND r.channel <> 'direct'
+      AND v.period_start IS NOT NULL,
+    'cac', CAST(r.cac_cny AS DOUBLE), CAST(r.spend_cny AS DOUBLE), CAST(r.new_customers AS DOUBLE),
+      r.cac_cny IS NOT NULL,
+    'ltv_acquired', CAST(r.mean_clv_acquired_cny AS DOUBLE), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
+      r.mean_clv_acquired_cny IS NOT NULL,
+    'ltv_to_cac', CAST(r.ltv_to_cac AS DOUBLE), CAST(r.mean_clv_acquired_cny AS DOUBLE), CAST(r.cac_cny AS DOUBLE),
+      r.ltv_to_cac IS NOT NULL
+  ) k AS kpi, value, numerator, denominator, applies
+  WHERE k.applies
   UNION ALL
-  SELECT period_type, period_start, 'cac', channel, cac_cny, spend_cny, new_customers FROM roi WHERE cac_cny IS NOT NULL
-  UNION ALL
-  SELECT period_type, period_start, 'ltv_acquired', channel, mean_clv_acquired_cny, NULL, NULL
-  FROM roi WHERE mean_clv_acquired_cny IS NOT NULL
-  UNION ALL
-  SELECT period_type, period_start, 'ltv_to_cac', channel, ltv_to_cac, mean_clv_acquired_cny, cac_cny
-  FROM roi WHERE ltv_to_cac IS NOT NULL
-  UNION ALL
-  SELECT period_type, period_start, 'spend', 'all', spend_cny, NULL, NULL FROM roi_all
-  UNION ALL
-  SELECT period_type, period_start, 'attributed_conversions', 'all', attributed_conversions, NULL, NULL FROM roi_all
-  UNION ALL
-  SELECT period_type, period_start, 'attributed_revenue', 'all', attributed_revenue_cny, NULL, NULL FROM roi_all
-  UNION ALL
-  SELECT period_type, period_start, 'roas', 'all', attributed_revenue_cny / spend_cny, attributed_revenue_cny, spend_cny
-  FROM roi_all WHERE spend_cny > 0
-  UNION ALL
-  SELECT period_type, period_start, 'roi', 'all', (attributed_revenue_cny * margin - spend_cny) / spend_cny,
-    attributed_revenue_cny * margin - spend_cny, spend_cny
-  FROM roi_all WHERE spend_cny > 0
-  UNION ALL
-  SELECT period_type, period_start, 'marketing_expense_ratio', 'all', spend_cny / revenue_cny, spend_cny, revenue_cny
-  FROM roi_all WHERE revenue_cny <> 0
-  UNION ALL
-  SELECT period_type, period_start, 'cac', 'all', spend_cny / new_customers, spend_cny, new_customers
-  FROM roi_all WHERE spend_cny > 0 AND new_customers > 0
-  UNION ALL
-  SELECT period_type, period_start, 'ltv_acquired', 'all', mean_clv_acquired_cny, NULL, NULL
-  FROM roi_all WHERE mean_clv_acquired_cny IS NOT NULL
-  UNION ALL
-  SELECT period_type, period_start, 'ltv_to_cac', 'all', mean_clv_acquired_cny / (spend_cny / new_customers),
-    mean_clv_acquired_cny, spend_cny / new_customers
-  FROM roi_all WHERE mean_clv_acquired_cny IS NOT NULL AND spend_cny > 0 AND new_customers > 0
+  SELECT a.period_type, a.period_start, k.kpi, 'all', k.value, k.numerator, k.denominator
+  FROM roi_all AS a
+  LATERAL VIEW stack(9,
+    'spend', CAST(a.spend_cny AS DOUBLE), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE), true,
+    'attributed_conversions', CAST(a.attributed_conversions AS DOUBLE), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE), true,
+    'attributed_revenue', CAST(a.attributed_revenue_cny AS DOUBLE), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE), true,
+    'roas', CAST(a.attributed_revenue_cny / nullif(a.spend_cny, 0) AS DOUBLE), CAST(a.attributed_revenue_cny AS DOUBLE),
+      CAST(a.spend_cny AS DOUBLE), a.spend_cny > 0,
+    'roi', CAST((a.attributed_revenue_cny * a.margin - a.spend_cny) / nullif(a.spend_cny, 0) AS DOUBLE),
+      CAST(a.attributed_revenue_cny * a.margin - a.spend_cny AS DOUBLE), CAST(a.spend_cny AS DOUBLE), a.spend_cny > 0,
+    'marketing_expense_ratio', CAST(a.spend_cny / nullif(a.revenue_cny, 0) AS DOUBLE), CAST(a.spend_cny AS DOUBLE),
+      CAST(a.revenue_cny AS DOUBLE), a.revenue_cny <> 0,
+    'cac', CAST(a.spend_cny / nullif(a.new_customers, 0) AS DOUBLE), CAST(a.spend_cny AS DOUBLE),
+      CAST(a.new_customers AS DOUBLE), a.spend_cny > 0 AND a.new_customers > 0,
+    'ltv_acquired', CAST(a.mean_clv_acquired_cny AS DOUBLE), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
+      a.mean_clv_acquired_cny IS NOT NULL,
+    'ltv_to_cac', CAST(a.mean_clv_acquired_cny / nullif(a.spend_cny / nullif(a.new_customers, 0), 0) AS DOUBLE),
+      CAST(a.mean_clv_acquired_cny AS DOUBLE), CAST(a.spend_cny / nullif(a.new_customers, 0) AS DOUBLE),
+      a.mean_clv_acquired_cny IS NOT NULL AND a.spend_cny > 0 AND a.new_customers > 0
+  ) k AS kpi, value, numerator, denominator, applies
+  WHERE k.applies
 ),
 
 -- conversion rate: journeys touched by the channel that converted ÷ journeys touched by it
@@ -284,10 +282,12 @@ identification AS (
 ),
 
 identification_kpis AS (
-  SELECT period_type, period_start, 'identification_rate' AS kpi, channel, identified_orders AS numerator,
-    orders AS denominator FROM identification
-  UNION ALL
-  SELECT period_type, period_start, 'identified_revenue_share', channel, identified_revenue, revenue FROM identification
+  SELECT i.period_type, i.period_start, k.kpi, i.channel, k.numerator, k.denominator
+  FROM identification AS i
+  LATERAL VIEW stack(2,
+    'identification_rate', i.identified_orders, i.orders,
+    'identified_revenue_share', i.identified_revenue, i.revenue
+  ) k AS kpi, numerator, denominator
 ),
 
 -- data accuracy: rows accepted ÷ rows read, per source (latest delivery of each file), by export date
