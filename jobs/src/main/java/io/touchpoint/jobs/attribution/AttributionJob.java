@@ -32,6 +32,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,7 +161,11 @@ public final class AttributionJob {
     Dataset<Row> touches = warehouse.read("silver", "touchpoints")
         .where(col("_export_date").geq(lit(java.sql.Date.valueOf(touchesFrom))));
     Dataset<Row> orders = warehouse.read("silver", "orders");
-    Dataset<Row> journeys = AttributionJourneys.build(touches, orders, period).persist();
+    // The journeys (and DailyCredits' credits) are cached on disk, not in memory: cached in memory they
+    // hold storage memory that the credits' sorts cannot reclaim. At 10^6 customers with a 4 GB heap
+    // (local mode: the executors share it) the credits stage then failed with UNABLE_TO_ACQUIRE_MEMORY;
+    // on disk it passes, and at 8 GB the stage is no slower (docs/BENCHMARKS.md, M population).
+    Dataset<Row> journeys = AttributionJourneys.build(touches, orders, period).persist(StorageLevel.DISK_ONLY());
     try {
       List<PathRow> paths = new ArrayList<>();
       for (Row r : AttributionJourneys.paths(journeys).collectAsList()) {

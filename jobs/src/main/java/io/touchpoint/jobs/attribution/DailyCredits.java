@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The per-conversion side of the attribution stage, so that the marts can sum credits over any
@@ -64,7 +65,8 @@ public final class DailyCredits {
     String scope = " AND markov_order = " + o.order() + " AND model IN ("
         + o.models().stream().map(m -> "'" + m.label() + "'").sorted().collect(Collectors.joining(",")) + ")";
     if (credits != null) {
-      Dataset<Row> shared = credits.persist(); // read by both writes below
+      // Read by both writes below; on disk, like the journeys (AttributionJob says why).
+      Dataset<Row> shared = credits.persist(StorageLevel.DISK_ONLY());
       try {
         Dataset<Row> daily = JourneyCredits.daily(shared).select(lit(runDate).as("run_date"), col("conversion_date"),
             col("sales_channel"), col("model"), lit(o.order()).as("markov_order"), col("channel"),
