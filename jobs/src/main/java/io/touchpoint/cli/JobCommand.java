@@ -95,8 +95,7 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
     List<String> writes = new ArrayList<>();
     EnumSet.copyOf(stages()).forEach(s -> writes.addAll(StageTables.writes(s, sources)));
     Plan.Builder plan = Plan.of(spec.qualifiedName(" ").replaceFirst("^touchpoint ", ""))
-        .fact("dates", dates.get(0) + (dates.size() > 1 ? ".." + dates.get(dates.size() - 1) : "")
-            + " (" + dates.size() + " day" + (dates.size() > 1 ? "s" : "") + ")")
+        .fact("dates", Pipeline.span(dates) + " (" + dates.size() + " day" + (dates.size() > 1 ? "s" : "") + ")")
         .fact("stages", stages().stream().sorted().map(Stage::label).collect(Collectors.joining(", ")));
     if (stages().contains(Stage.INGEST)) {
       plan.fact("sources", BronzeTable.sources().stream().filter(sources::contains).collect(Collectors.joining(",")));
@@ -157,12 +156,11 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
   /** Takes the warehouse's run lock for what a run of {@code stages} writes (exit 7 when another run holds it). */
   static RunLock lock(TouchpointConfig config, SparkSession spark, Set<Stage> stages, Set<String> sources,
       Optional<Sandbox> sandbox, String runId, String command, List<LocalDate> dates) {
-    String span = dates.get(0) + (dates.size() > 1 ? ".." + dates.get(dates.size() - 1) : "");
     // A sandbox run keeps its lock inside its sandbox folder: it writes no production file at all.
     String root = sandbox.map(sb -> config.warehouse().replaceAll("/+$", "") + "/" + sb.schema()).orElse(config.warehouse());
     return RunLock.acquire(root, spark.sparkContext().hadoopConfiguration(),
         RunLock.scopes(stages, stages.contains(Stage.INGEST) ? sources : Set.of(), sandbox.map(Sandbox::schema)),
-        RunLock.Holder.self(runId, command, span), RunLock.staleAfter(System.getenv()));
+        RunLock.Holder.self(runId, command, Pipeline.span(dates)), RunLock.staleAfter(System.getenv()));
   }
 
   private static int runPipeline(TouchpointConfig config, Optional<Sandbox> sandbox, List<LocalDate> dates, Set<Stage> stages,

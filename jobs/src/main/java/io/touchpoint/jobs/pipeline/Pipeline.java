@@ -84,8 +84,12 @@ public final class Pipeline {
    * the same line whether the stage runs inside a pipeline or as its own command (an Airflow task).
    */
   public static void logStarted(String runId, Stage stage, List<LocalDate> dates) {
-    String span = dates.get(0) + (dates.size() > 1 ? ".." + dates.get(dates.size() - 1) : "");
-    LOG.info("[{}] stage {} started for {} ({} day(s))", runId, stage.label(), span, dates.size());
+    LOG.info("[{}] stage {} started for {} ({} day(s))", runId, stage.label(), span(dates), dates.size());
+  }
+
+  /** How logs, plans, locks and Spark job groups name a run's dates: {@code D}, or {@code D..E} for several. */
+  public static String span(List<LocalDate> dates) {
+    return dates.get(0) + (dates.size() > 1 ? ".." + dates.get(dates.size() - 1) : "");
   }
 
   /**

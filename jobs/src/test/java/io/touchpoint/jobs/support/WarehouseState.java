@@ -78,12 +78,25 @@ public final class WarehouseState {
     public Map<String, Long> duplicateRows() {
       Map<String, Long> out = new TreeMap<>();
       rows.forEach((t, rs) -> {
-        long dups = rs.size() - rs.stream().map(Row::toString).distinct().count();
+        long dups = rs.size() - rs.stream().map(Tables::distinctKey).distinct().count();
         if (dups > 0) {
           out.put(t, dups);
         }
       });
       return out;
+    }
+
+    /**
+     * A row as Spark's {@code distinct} compares it: a top-level -0.0 equals 0.0 (NaN already prints alike).
+     * Values nested in arrays, maps and structs are compared as printed.
+     */
+    static String distinctKey(Row r) {
+      Object[] v = new Object[r.length()];
+      for (int i = 0; i < v.length; i++) {
+        Object x = r.get(i);
+        v[i] = x instanceof Double d && d == 0.0 ? (Object) 0.0 : x instanceof Float f && f == 0.0f ? (Object) 0.0f : x;
+      }
+      return org.apache.spark.sql.RowFactory.create(v).toString();
     }
 
     /** The tables with a {@code _run_id} column, and the distinct run ids on their rows. */
