@@ -87,7 +87,7 @@ public final class Pipeline {
     LOG.info("[{}] stage {} started for {} ({} day(s))", runId, stage.label(), span(dates), dates.size());
   }
 
-  /** How logs, plans, locks and Spark job groups name a run's dates: {@code D}, or {@code D..E} for several. */
+  /** How logs, dry-run plans and run locks name a run's dates: {@code D}, or {@code D..E} for several. */
   public static String span(List<LocalDate> dates) {
     return dates.get(0) + (dates.size() > 1 ? ".." + dates.get(dates.size() - 1) : "");
   }
