@@ -34,8 +34,9 @@ sales_by_channel AS (
 ),
 
 -- The *_kpis below turn one row of an aggregate into one row per KPI with stack(), not with a UNION ALL
--- of one SELECT per KPI: Spark inlines a CTE at each reference, so every branch of such a UNION
--- recomputed the aggregate (sales_by_channel, the orders of every period, fifteen times).
+-- of one SELECT per KPI: Spark inlines a CTE at each reference, so every branch of such a UNION planned
+-- the aggregate again. Same rows; on the S bench warehouse this model took 25.5 s instead of 33.2 s
+-- (at 10^6 customers 293 s instead of 302 s: there the touch and order aggregates dominate).
 sales_kpis AS (
   SELECT s.period_type, s.period_start, k.kpi, s.channel, k.value, k.numerator, k.denominator
   FROM sales_by_channel AS s
