@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * A Java process started by a test, like {@code bin/touchpoint} starts one: the flags of
- * {@code bin/jvm-options}, a classpath and a main class. Its standard error goes to a log file,
+ * {@code bin/jvm-options}, a classpath and a main class (and the test JVM's {@code spark.sql.codegen.*}
+ * settings). Its standard error goes to a log file,
  * its standard output to a file next to it, read line by line. {@link #close()} stops it with SIGTERM, then kills
  * it if it has not exited after 30 s, so a test stops every process it starts.
  */
@@ -62,6 +63,9 @@ public final class ChildJvm implements AutoCloseable {
     cmd.add("-Xmx1g");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Duser.timezone=UTC");
+    // Spark evaluates as in the test JVM: the build turns code generation off for the tests (pom.xml).
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("spark.sql.codegen.")).sorted()
+        .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
     cmd.add("-cp");
     cmd.add(String.join(File.pathSeparator, classpath));
     cmd.add(mainClass);
