@@ -10,6 +10,7 @@ import io.touchpoint.jobs.pipeline.RunIds;
 import io.touchpoint.jobs.pipeline.RunLock;
 import io.touchpoint.jobs.pipeline.RunSummary;
 import io.touchpoint.jobs.pipeline.Stage;
+import io.touchpoint.jobs.spark.DateSpan;
 import io.touchpoint.jobs.spark.Sandbox;
 import io.touchpoint.jobs.spark.Sessions;
 import io.touchpoint.jobs.spark.Warehouse;
@@ -95,7 +96,7 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
     List<String> writes = new ArrayList<>();
     EnumSet.copyOf(stages()).forEach(s -> writes.addAll(StageTables.writes(s, sources)));
     Plan.Builder plan = Plan.of(spec.qualifiedName(" ").replaceFirst("^touchpoint ", ""))
-        .fact("dates", Pipeline.span(dates) + " (" + dates.size() + " day" + (dates.size() > 1 ? "s" : "") + ")")
+        .fact("dates", DateSpan.of(dates) + " (" + dates.size() + " day" + (dates.size() > 1 ? "s" : "") + ")")
         .fact("stages", stages().stream().sorted().map(Stage::label).collect(Collectors.joining(", ")));
     if (stages().contains(Stage.INGEST)) {
       plan.fact("sources", BronzeTable.sources().stream().filter(sources::contains).collect(Collectors.joining(",")));
@@ -160,7 +161,7 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
     String root = sandbox.map(sb -> config.warehouse().replaceAll("/+$", "") + "/" + sb.schema()).orElse(config.warehouse());
     return RunLock.acquire(root, spark.sparkContext().hadoopConfiguration(),
         RunLock.scopes(stages, stages.contains(Stage.INGEST) ? sources : Set.of(), sandbox.map(Sandbox::schema)),
-        RunLock.Holder.self(runId, command, Pipeline.span(dates)), RunLock.staleAfter(System.getenv()));
+        RunLock.Holder.self(runId, command, DateSpan.of(dates)), RunLock.staleAfter(System.getenv()));
   }
 
   private static int runPipeline(TouchpointConfig config, Optional<Sandbox> sandbox, List<LocalDate> dates, Set<Stage> stages,

@@ -11,6 +11,7 @@ import io.touchpoint.identity.ConnectedComponents;
 import io.touchpoint.identity.CustomerIds;
 import io.touchpoint.identity.IdentityEdges;
 import io.touchpoint.ingest.BronzeTable;
+import io.touchpoint.jobs.spark.DateSpan;
 import io.touchpoint.jobs.spark.TableWriter;
 import io.touchpoint.jobs.spark.Warehouse;
 import java.time.LocalDate;
@@ -56,7 +57,7 @@ public final class IdentityJob {
   }
 
   public Result run(List<LocalDate> dates) {
-    warehouse.spark().sparkContext().setJobGroup("identity", "identity " + dates.get(0) + ".." + dates.get(dates.size() - 1), false);
+    warehouse.spark().sparkContext().setJobGroup("identity", "identity " + DateSpan.of(dates), false);
     String inDates = "_export_date IN (" + dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(",")) + ")";
     Dataset<Row> edges = null;
     Map<BronzeTable, UnaryOperator<Dataset<Row>>> extractors = Map.of(

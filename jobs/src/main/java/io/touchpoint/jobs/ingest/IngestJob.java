@@ -8,6 +8,7 @@ import io.touchpoint.errors.TouchpointException;
 import io.touchpoint.ingest.BronzeTable;
 import io.touchpoint.ingest.UnreadableFileException;
 import io.touchpoint.jobs.config.TouchpointConfig;
+import io.touchpoint.jobs.spark.DateSpan;
 import io.touchpoint.jobs.spark.TableWriter;
 import io.touchpoint.jobs.spark.Warehouse;
 import java.io.IOException;
@@ -100,7 +101,7 @@ public final class IngestJob {
 
   public Result run(List<LocalDate> dates, Set<String> sources) {
     SparkSession spark = warehouse.spark();
-    spark.sparkContext().setJobGroup("ingest", "ingest " + dates.get(0) + ".." + dates.get(dates.size() - 1), false);
+    spark.sparkContext().setJobGroup("ingest", "ingest " + DateSpan.of(dates), false);
     checkKey();
     List<ExportFile> listed = list(dates, sources);
     HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
@@ -144,7 +145,7 @@ public final class IngestJob {
       landed.forEach(l -> l.rows().unpersist());
     }
     if (!gateFailures.isEmpty()) {
-      throw Errors.qualityGate("ingest " + dates.get(0) + ".." + dates.get(dates.size() - 1),
+      throw Errors.qualityGate("ingest " + DateSpan.of(dates),
           "accepted share below " + config.minAcceptedShare() * 100 + "% for " + gateFailures
               + "; their rows were not written to bronze",
           "Inspect ops.rejects for those files (reason_code, raw_row), get corrected exports re-delivered and rerun"

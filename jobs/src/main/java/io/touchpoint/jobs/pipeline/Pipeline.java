@@ -11,6 +11,7 @@ import io.touchpoint.jobs.identity.IdentityJob;
 import io.touchpoint.jobs.ingest.IngestJob;
 import io.touchpoint.jobs.marts.MartsJob;
 import io.touchpoint.jobs.silver.SilverJob;
+import io.touchpoint.jobs.spark.DateSpan;
 import io.touchpoint.jobs.spark.Warehouse;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,12 +85,7 @@ public final class Pipeline {
    * the same line whether the stage runs inside a pipeline or as its own command (an Airflow task).
    */
   public static void logStarted(String runId, Stage stage, List<LocalDate> dates) {
-    LOG.info("[{}] stage {} started for {} ({} day(s))", runId, stage.label(), span(dates), dates.size());
-  }
-
-  /** How logs, dry-run plans and run locks name a run's dates: {@code D}, or {@code D..E} for several. */
-  public static String span(List<LocalDate> dates) {
-    return dates.get(0) + (dates.size() > 1 ? ".." + dates.get(dates.size() - 1) : "");
+    LOG.info("[{}] stage {} started for {} ({} day(s))", runId, stage.label(), DateSpan.of(dates), dates.size());
   }
 
   /**

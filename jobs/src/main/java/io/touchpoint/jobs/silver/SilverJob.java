@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.touchpoint.ingest.BronzeTable;
 import io.touchpoint.jobs.identity.IdentityJob;
+import io.touchpoint.jobs.spark.DateSpan;
 import io.touchpoint.jobs.spark.TableWriter;
 import io.touchpoint.jobs.spark.Warehouse;
 import io.touchpoint.silver.IdentificationRate;
@@ -49,7 +50,7 @@ public final class SilverJob {
   }
 
   public void run(List<LocalDate> dates) {
-    warehouse.spark().sparkContext().setJobGroup("silver", "silver " + dates.get(0) + ".." + dates.get(dates.size() - 1), false);
+    warehouse.spark().sparkContext().setJobGroup("silver", "silver " + DateSpan.of(dates), false);
     String dateList = dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(","));
     String inDates = "_export_date IN (" + dateList + ")";
     Dataset<Row> identity = warehouse.read("silver", IdentityJob.MAP);
