@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
 
 /**
  * A Java process started by a test, like {@code bin/touchpoint} starts one: the flags of
- * {@code bin/jvm-options}, a classpath and a main class (and the test JVM's {@code spark.sql.codegen.*}
- * settings). Its standard error goes to a log file,
- * its standard output to a file next to it, read line by line. {@link #close()} stops it with SIGTERM, then kills
- * it if it has not exited after 30 s, so a test stops every process it starts.
+ * {@code bin/jvm-options}, a classpath and a main class, with the test JVM's {@code spark.sql.codegen.*}
+ * settings. Its standard error goes to a log file, its standard output to a file next to it, read line
+ * by line. {@link #close()} stops it with SIGTERM, then kills it if it has not exited after 30 s, so a
+ * test stops every process it starts.
  */
 public final class ChildJvm implements AutoCloseable {
   private final Process process;
