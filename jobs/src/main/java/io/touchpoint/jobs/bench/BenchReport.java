@@ -82,7 +82,8 @@ public final class BenchReport {
     b.append("\nRows read are the input records of the stage's Spark tasks: the table rows its scans read and the Delta"
         + " log entries read to load each table's snapshot. Rows written are the `numOutputRows` of its Delta commits"
         + " (a MERGE counts the rows it rewrote). The floor reads the inputs the stage needs (Bench's StageFloors) and"
-        + " writes as many rows as the stage wrote. Tables after the run: ")
+        + " writes as many rows as the stage wrote (its output tables' own rows, a sample when the stage wrote fewer,"
+        + " the write time scaled to the stage's row count). Tables after the run: ")
         .append(counts(n.tableRows())).append(".\n");
     b.append("\nLive data files per table after the run (the nightly's maintain stage compacts a table from ")
         .append("maintenance.compact-min-files files): ").append(counts(n.tableFiles())).append(".\n");
