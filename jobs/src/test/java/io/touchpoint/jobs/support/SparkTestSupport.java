@@ -23,7 +23,10 @@ public final class SparkTestSupport {
 
   public static synchronized SparkSession spark() {
     if (spark == null) {
-      spark = Sessions.create(config(Path.of("target/test-warehouse"), Path.of("target/test-exports")), "touchpoint-tests");
+      // One folder per surefire fork: the forks run side by side (pom.xml, test.forks).
+      String fork = System.getProperty("touchpoint.test.fork", "1");
+      spark = Sessions.create(config(Path.of("target/test-warehouse-" + fork), Path.of("target/test-exports-" + fork)),
+          "touchpoint-tests");
     }
     return spark;
   }
