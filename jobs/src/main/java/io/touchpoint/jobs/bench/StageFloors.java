@@ -55,6 +55,9 @@ public final class StageFloors {
     }
   }
 
+  /** Output rows up to which the floor writes exactly that many rows (a limit, one task) rather than a sample. */
+  static final long LIMIT_ROWS = 100_000;
+
   private final Warehouse warehouse;
   private final Path exports;
   private final Path scratch;
@@ -90,14 +93,16 @@ public final class StageFloors {
       // limit(n): Spark computes a limit in one partition, so the floor wrote with one task (at 10^6
       // customers 27.8 M rows through one partition) and came out slower than the stage's own writes.
       // A sample keeps the table's partitions; the write time is scaled to the stage's row count (a
-      // MERGE's count of rewritten rows may exceed the table's rows).
+      // MERGE's count of rewritten rows may exceed the table's rows). Up to LIMIT_ROWS a limit is exact
+      // and one task is enough (a sample of a few rows may come out empty).
       Dataset<Row> table = warehouse.read(p[0], p[1]);
       long total = table.count();
       long wanted = e.getValue();
       if (total == 0) {
         continue;
       }
-      Dataset<Row> rows = (wanted >= total ? table : table.sample(false, (double) wanted / total, 42)).localCheckpoint();
+      Dataset<Row> rows = (wanted >= total ? table
+          : wanted <= LIMIT_ROWS ? table.limit((int) wanted) : table.sample(false, (double) wanted / total, 42)).localCheckpoint();
       long n = rows.count();
       long w0 = System.nanoTime();
       rows.write().format("delta").mode(SaveMode.Overwrite).save(scratch.resolve(p[0] + "__" + p[1]).toString());
