@@ -80,7 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
     int d = days != null ? days : base.days();
     List<Integer> h = histories != null ? histories : days == null ? base.histories() : List.of(Math.min(30, d - 1), d - 1);
     try {
-      return new Bench.Scale(customers == null && days == null && seed == null && histories == null ? base.name() : base.name() + " (custom)",
+      return new Bench.Scale(customers == null && days == null && seed == null && histories == null ? base.name() : "custom",
           c, d, seed != null ? seed : base.seed(), h.stream().distinct().sorted().toList());
     } catch (IllegalArgumentException e) {
       throw Errors.usage("bench with " + c + " customers, " + d + " days, history " + h, e.getMessage(),
