@@ -124,6 +124,10 @@ abstract class JobCommand implements Callable<Integer>, Plannable {
           "Run the analysis into the sandbox instead (touchpoint attribution|clv ... --output-schema "
               + sandbox.get().name() + "), or try the stage on a separate --warehouse");
     }
+    if (stages.contains(Stage.MARTS) || stages.contains(Stage.ALERTS)) {
+      warehouseOptions.refuseSandbox(spec.name(), "it reads the gold tables it writes by their production names",
+          "Drop --output-schema, or run it on a separate --warehouse");
+    }
     return sandbox;
   }
 

@@ -28,6 +28,8 @@ public final class LineageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    warehouseOptions.refuseSandbox("lineage", "it traces the production tables",
+        "Drop --output-schema; the audit trail (ops.*) records production runs only");
     TouchpointConfig config = warehouseOptions.resolve(true); // reads only, hashes nothing
     SparkSession spark = Sessions.create(config, "touchpoint lineage");
     Warehouse warehouse = Warehouse.open(spark, config.warehouse());

@@ -79,6 +79,7 @@ final class MartsCommands {
       List<LocalDate> dates = dates();
       MartsJob.Options options = new MartsJob.Options(dates.get(0), dates.get(dates.size() - 1), restateDays, margin,
           attributionModel, markovOrder, periodTypes);
+      sandbox(stages()); // refused: see JobCommand.sandbox
       TouchpointConfig config = warehouseOptions.resolve(demoKeyAllowed());
       Instant t0 = Instant.now();
       SparkSession spark = Sessions.create(config, "touchpoint marts");
@@ -132,6 +133,7 @@ final class MartsCommands {
     @Override
     public Integer call() {
       List<AlertRule> parsed = AlertRules.resolve(rules, System.getenv());
+      sandbox(stages()); // refused: see JobCommand.sandbox
       TouchpointConfig config = warehouseOptions.resolve(demoKeyAllowed());
       Instant t0 = Instant.now();
       SparkSession spark = Sessions.create(config, "touchpoint alerts");

@@ -59,6 +59,7 @@ public final class PublishCommand implements Callable<Integer>, Plannable {
 
   /** Whether this run posts events, from --asset-events and the environment. */
   boolean posts() {
+    warehouseOptions.refuseSandbox("publish", "it registers and announces the production tables", "Drop --output-schema");
     if (assetEvents == AssetEvents.post && runDate == null) {
       throw Errors.usage("publish --asset-events post", "asset events announce a run date's tables", "Add --run-date YYYY-MM-DD");
     }

@@ -27,13 +27,24 @@ public final class WarehouseOptions {
 
   @Option(names = "--output-schema", paramLabel = "NAME",
       description = {"Analyst sandbox: write this run's tables to sandbox_NAME.<table> (folder <warehouse>/sandbox_NAME)",
-          "and leave every production table untouched; inputs are read from production. The commands that",
-          "write bronze/silver (ingest, identity, silver, nightly, backfill) refuse it."})
+          "and leave every production table untouched; inputs are read from production. Only attribution,",
+          "clv and maintain (which then maintains nothing) take it; the other commands refuse it."})
   String outputSchema;
 
   /** The sandbox of {@code --output-schema}, validated (a usage error for a bad name); empty for production. */
   public Optional<Sandbox> sandbox() {
     return outputSchema == null ? Optional.empty() : Optional.of(Sandbox.parse(outputSchema));
+  }
+
+  /**
+   * For a command with no sandbox mode: a usage error (exit 2, before Spark starts) when
+   * {@code --output-schema} was given, instead of a run that ignores it and touches production.
+   */
+  public void refuseSandbox(String command, String reason, String fix) {
+    if (outputSchema != null) {
+      throw io.touchpoint.errors.Errors.usage("run " + command + " with --output-schema " + outputSchema,
+          reason + ", so it has no sandbox mode", fix);
+    }
   }
 
   @Option(names = "--demo", description = "Demo or test data only: allow the public demo HMAC key (used when no key is configured)."

@@ -198,6 +198,21 @@ class OutputSchemaTest {
   }
 
   @Test
+  void theCommandsWithoutASandboxModeRefuseItInsteadOfWritingProduction() {
+    // marts and alerts once ignored --output-schema and replaced production gold rows.
+    for (List<String> args : List.of(List.of("marts", "--run-date", "2026-03-31"),
+        List.of("marts", "--run-date", "2026-03-31", "--dry-run"), List.of("alerts", "--run-date", "2026-03-31"),
+        List.of("publish", "--run-date", "2026-03-31"), List.of("lineage", "--table", "gold.kpi"))) {
+      List<String> line = new java.util.ArrayList<>(args);
+      line.addAll(List.of("--output-schema", "alice"));
+      CliTest.Run r = CliTest.run(line.toArray(String[]::new));
+      assertThat(r.code()).as(String.join(" ", line)).isEqualTo(Errors.EXIT_USAGE);
+      assertThat(r.err()).as(String.join(" ", line)).contains("Cannot run " + args.get(0) + " with --output-schema alice")
+          .contains("so it has no sandbox mode");
+    }
+  }
+
+  @Test
   void aSandboxNameMustBeASafeIdentifier() {
     for (String bad : List.of("Alice", "a-b", "1st", "a.b", "../gold", "sandbox_")) {
       CliTest.Run r = CliTest.run("clv", "--run-date", "2026-03-31", "--output-schema", bad);
