@@ -22,34 +22,21 @@ occasions_in AS (
   INNER JOIN stg_period_days AS p ON o.order_date = p.day
 ),
 
--- revenue, orders, GMV, purchasing customers, per sales channel and all
+-- revenue, orders and GMV per sales channel and all: sums and counts that need no customer
 sales_by_channel AS (
   SELECT period_type, period_start, coalesce(sales_channel, 'all') AS channel,
     CAST(sum(net_cny) AS DOUBLE) AS revenue_cny,
     CAST(sum(gross_cny) AS DOUBLE) AS gmv_cny,
-    CAST(count_if(is_purchase) AS DOUBLE) AS orders,
-    CAST(count(DISTINCT CASE WHEN is_purchase THEN customer_id END) AS DOUBLE) AS customers
+    CAST(count_if(is_purchase) AS DOUBLE) AS orders
   FROM orders_in
   GROUP BY period_type, period_start, ROLLUP (sales_channel)
 ),
 
--- The *_kpis below turn one row of an aggregate into one row per KPI with stack(), not with a UNION ALL
--- of one SELECT per KPI: Spark inlines a CTE at each reference, so every branch of such a UNION planned
--- the aggregate again. Same rows; on the S bench warehouse this model took 25.5 s instead of 33.2 s
--- (at 10^6 customers 293 s instead of 302 s: there the touch and order aggregates dominate).
-sales_kpis AS (
-  SELECT s.period_type, s.period_start, k.kpi, s.channel, k.value, k.numerator, k.denominator
-  FROM sales_by_channel AS s
-  LATERAL VIEW stack(5,
-    'revenue', s.revenue_cny, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
-    'omnichannel_gmv', s.gmv_cny, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
-    'orders', s.orders, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
-    'customers', s.customers, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
-    'average_order_value', s.revenue_cny / nullif(s.orders, 0D), s.revenue_cny, s.orders
-  ) k AS kpi, value, numerator, denominator
-),
-
--- repurchase rate: purchasers with 2+ purchase days ÷ purchasers (per channel: days with a purchase in it)
+-- Per-customer aggregates. stg_orders and stg_occasions are distributed by customer_id and
+-- stg_period_days is broadcast, so a GROUP BY that holds customer_id runs where the rows are, with
+-- no shuffle; only its small per-period results are shuffled. (count(DISTINCT customer_id) under a
+-- ROLLUP had Spark expand and shuffle every order row once per grouping set.)
+-- purchase_days: per channel, a customer's days with a purchase in it; customer_days: their occasions
 purchase_days AS (
   SELECT period_type, period_start, customer_id, sales_channel, count(DISTINCT order_date) AS days
   FROM orders_in
@@ -63,15 +50,42 @@ customer_days AS (
   GROUP BY period_type, period_start, customer_id
 ),
 
-repurchase AS (
-  SELECT period_type, period_start, 'repurchase_rate' AS kpi, sales_channel AS channel,
-    CAST(count_if(days >= 2) AS DOUBLE) AS numerator, CAST(count(*) AS DOUBLE) AS denominator
+-- purchasing customers, and those with 2+ purchase days, per sales channel and all
+purchasers AS (
+  SELECT period_type, period_start, sales_channel AS channel, count(*) AS customers, count_if(days >= 2) AS repeaters
   FROM purchase_days
   GROUP BY period_type, period_start, sales_channel
   UNION ALL
-  SELECT period_type, period_start, 'repurchase_rate', 'all', count_if(days >= 2), count(*)
+  SELECT period_type, period_start, 'all', count(*), count_if(days >= 2)
   FROM customer_days
   GROUP BY period_type, period_start
+),
+
+-- The *_kpis below turn one row of an aggregate into one row per KPI with stack(), not with a UNION ALL
+-- of one SELECT per KPI: Spark inlines a CTE at each reference, so every branch of such a UNION planned
+-- the aggregate again. Same rows; on the S bench warehouse this model took 25.5 s instead of 33.2 s.
+sales_kpis AS (
+  SELECT s.period_type, s.period_start, k.kpi, s.channel, k.value, k.numerator, k.denominator
+  FROM (
+    SELECT s.*, CAST(coalesce(c.customers, 0) AS DOUBLE) AS customers
+    FROM sales_by_channel AS s
+    LEFT JOIN purchasers AS c
+      ON s.period_type = c.period_type AND s.period_start = c.period_start AND s.channel = c.channel
+  ) AS s
+  LATERAL VIEW stack(5,
+    'revenue', s.revenue_cny, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
+    'omnichannel_gmv', s.gmv_cny, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
+    'orders', s.orders, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
+    'customers', s.customers, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE),
+    'average_order_value', s.revenue_cny / nullif(s.orders, 0D), s.revenue_cny, s.orders
+  ) k AS kpi, value, numerator, denominator
+),
+
+-- repurchase rate: purchasers with 2+ purchase days ÷ purchasers (per channel: days with a purchase in it)
+repurchase AS (
+  SELECT period_type, period_start, 'repurchase_rate' AS kpi, channel,
+    CAST(repeaters AS DOUBLE) AS numerator, CAST(customers AS DOUBLE) AS denominator
+  FROM purchasers
 ),
 
 -- new customers and the 90-day cohort repurchase (channel: acquisition sales channel)
@@ -105,9 +119,8 @@ cross_repurchase AS (
 
 -- cross-channel purchasers: bought in 2+ sales channels ÷ purchasers (per channel: among its purchasers)
 buyer_channels AS (
-  SELECT period_type, period_start, customer_id, collect_set(sales_channel) AS channels
-  FROM orders_in
-  WHERE customer_id IS NOT NULL AND is_purchase
+  SELECT period_type, period_start, customer_id, collect_list(sales_channel) AS channels
+  FROM purchase_days
   GROUP BY period_type, period_start, customer_id
 ),
 
@@ -227,35 +240,35 @@ conversion AS (
   GROUP BY p.period_type, p.period_start, j.channel
 ),
 
--- average touch frequency: touches of identified customers ÷ distinct customers reached
--- (touches are first counted per day, channel and customer: the touch log is the largest input).
+-- average touch frequency: touches of identified customers ÷ distinct customers reached.
 -- The _export_date bound is the earliest period start any period type can have (a week may start in
 -- the quarter before); as a constant it prunes the table's partitions, so the marts read only the
 -- periods' touches, not the whole log. Ingest holds each touch to its export date, so it drops no
 -- touch the periods need.
-touch_days AS (
-  SELECT event_date, channel, customer_id, count(*) AS touches
+touches_in AS (
+  SELECT event_date, channel, customer_id
   FROM silver.touchpoints
   WHERE customer_id IS NOT NULL AND event_date >= (SELECT min(period_start) FROM stg_periods) AND event_date <= :to_date
     AND _export_date >= least(trunc(:from_date, 'WEEK'), trunc(:from_date, 'QUARTER'))
-  GROUP BY event_date, channel, customer_id
 ),
 
--- one row per period, channel and customer reached; then per customer over all channels. Counting rows
--- of these instead of count(DISTINCT customer_id) under a ROLLUP keeps Spark from expanding every
--- touch-day row four times (two grouping sets × distinct and plain aggregates). At 10^6 customers
--- × 31 days (64 shuffle partitions) this model took 249 s instead of 322 s (docs/BENCHMARKS.md).
+-- The touch log is the largest input, so it is shuffled once, by customer: every aggregate below
+-- holds customer_id in its keys and then runs where the rows are (stg_period_days is broadcast);
+-- only the per-period counts are shuffled again. Grouped by (day, channel, customer) instead, each
+-- touch-day row was shuffled again per period type, and again for the customers over all channels.
+touch_days AS (
+  SELECT customer_id, event_date, channel, count(*) AS touches
+  FROM (SELECT * FROM touches_in DISTRIBUTE BY customer_id)
+  GROUP BY customer_id, event_date, channel
+),
+
+-- one row per period and customer reached, per channel and over all channels (`all`)
 touch_customers AS (
-  SELECT p.period_type, p.period_start, t.channel, t.customer_id, sum(t.touches) AS touches
+  SELECT t.customer_id, p.period_type, p.period_start, c.channel, sum(t.touches) AS touches
   FROM touch_days AS t
   INNER JOIN stg_period_days AS p ON t.event_date = p.day
-  GROUP BY p.period_type, p.period_start, t.channel, t.customer_id
-),
-
-touch_reach AS (
-  SELECT period_type, period_start, customer_id, sum(touches) AS touches
-  FROM touch_customers
-  GROUP BY period_type, period_start, customer_id
+  LATERAL VIEW explode(array(t.channel, 'all')) c AS channel
+  GROUP BY t.customer_id, p.period_type, p.period_start, c.channel
 ),
 
 touch_frequency AS (
@@ -263,11 +276,6 @@ touch_frequency AS (
     CAST(sum(touches) AS DOUBLE) AS numerator, CAST(count(*) AS DOUBLE) AS denominator
   FROM touch_customers
   GROUP BY period_type, period_start, channel
-  UNION ALL
-  SELECT period_type, period_start, 'average_touch_frequency', 'all', CAST(sum(touches) AS DOUBLE),
-    CAST(count(*) AS DOUBLE)
-  FROM touch_reach
-  GROUP BY period_type, period_start
 ),
 
 -- identification rate: orders (and revenue) linked to a customer ÷ all
