@@ -247,7 +247,13 @@ public final class IngestJob {
           .select(lit(l.table().tableName()).as("table_name"), col("_export_date"), col("_source_file"),
               col("_row_number"), col("reason_code"), col("reason_detail"), col("raw_row"),
               ingestedAt.as("_ingested_at"), lit(writer.runId()).as("_run_id"));
-      rejects = rejects == null ? r : rejects.unionByName(r);
+      // A table whose counts show no rejected row adds none: its parsed rows are not scanned again
+      // (at 250,000 customers a 30-day backfill's rejects write scanned 6.5 M rows for 0 rejects in 13 s).
+      // Its scope is still replaced, so a re-delivered file that is clean now clears its old rejects.
+      if (l.rejected() > 0 || rejects == null) {
+        Dataset<Row> kept = l.rejected() > 0 ? r : r.limit(0);
+        rejects = rejects == null ? kept : rejects.unionByName(kept);
+      }
       scopes.add("(" + l.scope() + ")");
     }
     Dataset<Row> allRejects = rejects;
