@@ -49,10 +49,8 @@ public final class ReportCommand implements Callable<Integer>, Plannable {
   int markovOrder;
 
   ReportJob.Options options() {
-    if (warehouseOptions.sandbox().isPresent()) {
-      throw Errors.usage("write the report", "report reads the production gold tables and writes only an HTML file",
-          "Drop --output-schema");
-    }
+    warehouseOptions.refuseSandbox("report", "it reads the production gold tables and writes only an HTML file",
+        "Drop --output-schema");
     return new ReportJob.Options(runDate, period, attributionModel, markovOrder);
   }
 

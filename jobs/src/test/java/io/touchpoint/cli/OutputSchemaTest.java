@@ -202,7 +202,8 @@ class OutputSchemaTest {
     // marts and alerts once ignored --output-schema and replaced production gold rows.
     for (List<String> args : List.of(List.of("marts", "--run-date", "2026-03-31"),
         List.of("marts", "--run-date", "2026-03-31", "--dry-run"), List.of("alerts", "--run-date", "2026-03-31"),
-        List.of("publish", "--run-date", "2026-03-31"), List.of("lineage", "--table", "gold.kpi"))) {
+        List.of("publish", "--run-date", "2026-03-31"), List.of("lineage", "--table", "gold.kpi"),
+        List.of("report", "--run-date", "2026-03-31", "--out", "report"))) {
       List<String> line = new java.util.ArrayList<>(args);
       line.addAll(List.of("--output-schema", "alice"));
       CliTest.Run r = CliTest.run(line.toArray(String[]::new));
