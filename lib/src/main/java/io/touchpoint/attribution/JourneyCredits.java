@@ -199,7 +199,7 @@ public final class JourneyCredits {
    * finer than the 9 and 4 places they are stored with; a long then holds sums up to 9.2 million
    * conversions and 92 billion CNY per group, and beyond that Spark's ANSI mode fails the sum rather
    * than wrap. (Each credit as a decimal of 18 places, as before, was exact too but took Spark's
-   * BigDecimal path: at 250,000 customers it was 27 s of the attribution stage's 122 s.)
+   * BigDecimal path: at 250,000 customers the two aggregates spent 19.1 s and 8.4 s on 8.7 M credit rows.)
    */
   static Column exactSum(String column, double units) {
     return sum(floor(col(column).multiply(lit(units)).plus(lit(0.5)))).cast(DataTypes.DoubleType).divide(lit(units))

@@ -248,7 +248,7 @@ public final class IngestJob {
               col("_row_number"), col("reason_code"), col("reason_detail"), col("raw_row"),
               ingestedAt.as("_ingested_at"), lit(writer.runId()).as("_run_id"));
       // A table whose counts show no rejected row adds none: its parsed rows are not scanned again
-      // (at 250,000 customers a 30-day backfill's rejects write scanned 6.5 M rows for 0 rejects in 13 s).
+      // (at 250,000 customers a 30-day ingest's rejects write scanned 6.5 M rows for 0 rejects in 5.2 s).
       // Its scope is still replaced, so a re-delivered file that is clean now clears its old rejects.
       if (l.rejected() > 0 || rejects == null) {
         Dataset<Row> kept = l.rejected() > 0 ? r : r.limit(0);
