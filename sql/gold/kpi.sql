@@ -2,7 +2,7 @@
 -- grain:   one row per period × kpi × channel (a sales channel, a marketing channel, a source, or `all`)
 -- sources: stg_orders, stg_occasions, stg_customer_value, stg_period_days, stg_periods,
 --          gold.repurchase_matrix, gold.channel_overlap, gold.channel_roi, gold.attribution_journeys_daily,
---          silver.touchpoints, silver.identification_rate, ops.ingestion_log
+--          silver.touchpoints, silver.customer_aliases, silver.identification_rate, ops.ingestion_log
 -- owner:   every KPI of METRICS.md the data supports (listed with unit, formula and dimension in gold.kpi_catalog)
 -- params:  :attribution_model, :markov_order (the ROI family), and stg_periods' (:from_date, :to_date, :period_types)
 -- write:   periods
@@ -245,11 +245,14 @@ conversion AS (
 -- the quarter before); as a constant it prunes the table's partitions, so the marts read only the
 -- periods' touches, not the whole log. Ingest holds each touch to its export date, so it drops no
 -- touch the periods need.
+-- The touch log keeps each touch's customer id as resolved when it landed: an id a later merge
+-- absorbed is mapped to its current customer through silver.customer_aliases (small, broadcast).
 touches_in AS (
-  SELECT event_date, channel, customer_id
-  FROM silver.touchpoints
-  WHERE customer_id IS NOT NULL AND event_date >= (SELECT min(period_start) FROM stg_periods) AND event_date <= :to_date
-    AND _export_date >= least(trunc(:from_date, 'WEEK'), trunc(:from_date, 'QUARTER'))
+  SELECT /*+ BROADCAST(a) */ t.event_date, t.channel, coalesce(a.customer_id, t.customer_id) AS customer_id
+  FROM silver.touchpoints AS t
+  LEFT JOIN silver.customer_aliases AS a ON t.customer_id = a.absorbed_customer_id
+  WHERE t.customer_id IS NOT NULL AND t.event_date >= (SELECT min(period_start) FROM stg_periods) AND t.event_date <= :to_date
+    AND t._export_date >= least(trunc(:from_date, 'WEEK'), trunc(:from_date, 'QUARTER'))
 ),
 
 -- The touch log is the largest input, so it is shuffled once, by customer: every aggregate below

@@ -33,6 +33,7 @@ final class StageTables {
       case IDENTITY -> {
         out.add("silver." + IdentityJob.MAP);
         out.add("silver." + IdentityJob.MERGES);
+        out.add("silver." + IdentityJob.ALIASES);
       }
       case SILVER -> List.of("orders", "unmatched_refunds", "touchpoints", "ad_spend", "customers", "identification_rate")
           .forEach(t -> out.add("silver." + t));

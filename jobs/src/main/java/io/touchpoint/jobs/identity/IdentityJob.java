@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.when;
 
 import io.touchpoint.identity.ConnectedComponents;
+import io.touchpoint.identity.CustomerAliases;
 import io.touchpoint.identity.CustomerIds;
 import io.touchpoint.identity.IdentityEdges;
 import io.touchpoint.ingest.BronzeTable;
@@ -30,15 +31,20 @@ import org.slf4j.LoggerFactory;
  * Resolves one customer across channels, incrementally: only the identifiers seen in the run's
  * export dates and the customers they touch enter the graph. Existing customers are graph nodes
  * labelled by their oldest identifier, so a merge keeps the oldest id; merges are recorded in
- * {@code silver.identity_merges} and re-keyed in the silver tables that already exist.
+ * {@code silver.identity_merges}. {@code silver.orders} is re-keyed; the touch log is not: it keeps
+ * each touch's id as resolved when it landed, and its readers map absorbed ids through {@code
+ * silver.customer_aliases} ({@link CustomerAliases}), so a merge does not rewrite the history.
  *
  * <p>Tables: {@code silver.identity_map} (one row per identifier: identifier, identifier_type,
- * customer_id, first_seen_date) and {@code silver.identity_merges} (one row per absorbed customer).
+ * customer_id, first_seen_date), {@code silver.identity_merges} (one row per absorbed customer, with
+ * the customer that absorbed it then) and {@code silver.customer_aliases} (one row per absorbed
+ * customer, with the customer it answers to now).
  */
 public final class IdentityJob {
   private static final Logger LOG = LoggerFactory.getLogger(IdentityJob.class);
   public static final String MAP = "identity_map";
   public static final String MERGES = "identity_merges";
+  public static final String ALIASES = "customer_aliases";
   static final StructType MAP_SCHEMA = new StructType()
       .add("identifier", DataTypes.StringType, false)
       .add("identifier_type", DataTypes.StringType, false)
@@ -138,15 +144,17 @@ public final class IdentityJob {
     if (mergeCount > 0) {
       Dataset<Row> log = merges.withColumn("merged_by_run_id", lit(writer.runId()));
       writer.upsert(log, "silver", MERGES, List.of("merged_customer_id"), List.of());
-      // An absorbed customer's rows are dated no earlier than the first sighting of its oldest identifier
-      // (a touch or sale is held to its export date, and seen_date is that date): re-keying looks only
-      // there, so a merge rewrites recent partitions instead of scanning the whole history (issue 9).
+      writer.overwrite(CustomerAliases.extend(warehouse.readOrEmpty("silver", ALIASES, CustomerAliases.SCHEMA), merges)
+          .localCheckpoint(), "silver", ALIASES);
+      // Orders are re-keyed: a few percent of the rows, read by every stage after this one. An absorbed
+      // customer's orders are dated no earlier than the first sighting of its oldest identifier (a sale
+      // is held to its export date, and seen_date is that date), so the MERGE looks only there. The
+      // touch log (95 % of the rows) is not re-keyed: re-keying rewrote every file holding an absorbed
+      // id's touch, usually back to the start of the history, so identity's cost grew with it (issue 9).
       LocalDate since = (LocalDate) corrected.join(merges, corrected.col("customer_id").equalTo(merges.col("merged_customer_id")))
           .agg(min("first_seen_date")).first().get(0);
-      String touchesSince = since == null ? null : "t._export_date >= DATE'" + since + "'";
       String ordersSince = since == null ? null : "t.order_date >= DATE'" + since + "'";
       writer.rekey(merges, "merged_customer_id", "surviving_customer_id", "silver", "orders", "customer_id", ordersSince);
-      writer.rekey(merges, "merged_customer_id", "surviving_customer_id", "silver", "touchpoints", "customer_id", touchesSince);
     }
     writer.upsert(upserts, "silver", MAP, List.of("identifier"), List.of());
     LOG.info("identity: {} new identifier(s), {} merge(s)", newCount, mergeCount);

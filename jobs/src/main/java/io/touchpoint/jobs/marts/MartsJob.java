@@ -54,6 +54,7 @@ public final class MartsJob {
     REQUIRED.put("silver.ad_spend", "the silver stage");
     REQUIRED.put("silver.identification_rate", "the silver stage");
     REQUIRED.put("ops.ingestion_log", "the ingest stage");
+    OPTIONAL.put("silver.customer_aliases", "absorbed_customer_id STRING, customer_id STRING");
     OPTIONAL.put("gold.attribution_daily", "run_date DATE, conversion_date DATE, sales_channel STRING, model STRING,"
         + " markov_order INT, channel STRING, conversions DOUBLE, revenue_cny DOUBLE");
     OPTIONAL.put("gold.attribution_journeys_daily", "run_date DATE, end_date DATE, channel STRING, journeys BIGINT,"

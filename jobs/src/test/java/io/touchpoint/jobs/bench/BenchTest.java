@@ -84,6 +84,18 @@ class BenchTest {
   }
 
   @Test
+  void identityMergesCustomersWithoutReadingTheTouchLog() {
+    // The day's links merge known customers after either history; the touch log is not re-keyed (its
+    // readers map absorbed ids through silver.customer_aliases), so identity reads none of it.
+    for (int n = 0; n < 2; n++) {
+      assertThat(stage(n, Stage.IDENTITY).written()).as("history %d d: the nightly merged customers", HISTORIES.get(n))
+          .hasEntrySatisfying("silver.customer_aliases", rows -> assertThat(rows).isPositive());
+      assertThat(read(n, Stage.IDENTITY, "silver.touchpoints")).as("history %d d: touch rows identity read", HISTORIES.get(n))
+          .isZero();
+    }
+  }
+
+  @Test
   void silverReadsTheOrderDeliveriesSinceTheOldestRefundedOrderNotTheWholeHistory() {
     // Refunds come at most 3 days after their order in this world: a refund in the day's exports sends
     // silver back to its order's date and no further, so silver reads the same few days of the bronze

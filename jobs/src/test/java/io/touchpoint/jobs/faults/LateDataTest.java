@@ -7,6 +7,7 @@ import io.touchpoint.jobs.pipeline.Pipeline;
 import io.touchpoint.jobs.pipeline.Stage;
 import io.touchpoint.jobs.spark.Warehouse;
 import io.touchpoint.jobs.support.SparkTestSupport;
+import io.touchpoint.jobs.support.WarehouseState;
 import io.touchpoint.jobs.support.TinyExports;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -98,15 +99,14 @@ class LateDataTest {
   void everyTableEqualsAWarehouseThatGotTheFileOnTime() {
     Warehouse onTime = new Warehouse(SparkTestSupport.spark(), tmp.resolve("on-time").toString());
     new Pipeline(onTime, config(onTime)).run(List.of(D1, D2, D3), STATE, "backfill");
-    // ops.* logs the two deliveries of D1; identity_merges records ids published before a merge.
+    // ops.* logs the two deliveries of D1; the identity history records ids published before a merge.
     List<String> tables = onTime.tables().stream()
-        .filter(t -> !t.startsWith("ops.") && !t.equals("silver.identity_merges")).toList();
+        .filter(t -> !t.startsWith("ops.") && !WarehouseState.IDENTITY_HISTORY.contains(t)).toList();
     assertThat(tables).contains("silver.orders", "silver.unmatched_refunds", "silver.identity_map", "bronze.pos__tickets");
     assertThat(late.tables()).containsAll(tables);
     for (String t : tables) {
-      String[] p = t.split("\\.");
-      assertThat(SparkTestSupport.content(late.read(p[0], p[1]), RUN_COLUMNS))
-          .as(t).isEqualTo(SparkTestSupport.content(onTime.read(p[0], p[1]), RUN_COLUMNS));
+      assertThat(SparkTestSupport.content(WarehouseState.resolved(late, t), RUN_COLUMNS))
+          .as(t).isEqualTo(SparkTestSupport.content(WarehouseState.resolved(onTime, t), RUN_COLUMNS));
     }
   }
 }

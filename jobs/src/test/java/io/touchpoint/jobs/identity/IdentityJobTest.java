@@ -117,6 +117,14 @@ class IdentityJobTest {
   }
 
   @Test
+  void theAbsorbedIdsAnswerToTheirSurvivorInTheAliases() throws Exception {
+    assertThat(daily.read("silver", IdentityJob.ALIASES).collectAsList())
+        .extracting(r -> r.getString(0) + "->" + r.getString(1)).containsExactlyInAnyOrder(
+        customerId("phone:" + PII.phoneHash("13800000002")) + "->" + customerId("member:M2"),
+        customerId("tmall:" + PII.identifierHash("buyer:tmall", "buyer_b1")) + "->" + customerId("device:d_1"));
+  }
+
+  @Test
   void aOnePassBackfillGivesTheSameIdentityMap() {
     assertThat(SparkTestSupport.content(backfill.read("silver", "identity_map")))
         .isEqualTo(SparkTestSupport.content(daily.read("silver", "identity_map")));
@@ -128,5 +136,6 @@ class IdentityJobTest {
     new IdentityJob(daily, "identity-rerun").run(List.of(D3));
     assertThat(SparkTestSupport.content(daily.read("silver", "identity_map"))).isEqualTo(before);
     assertThat(daily.read("silver", "identity_merges").count()).isEqualTo(2);
+    assertThat(daily.read("silver", IdentityJob.ALIASES).count()).isEqualTo(2);
   }
 }

@@ -27,11 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayTest {
   static final LocalDate D1 = LocalDate.of(2026, 3, 1);
   static final LocalDate D2 = D1.plusDays(1);
-  /**
-   * History, not state: silver.identity_merges records the ids that were merged, and an out-of-order
-   * run publishes (then merges) ids that an in-order run never creates.
-   */
-  static final List<String> HISTORY_TABLES = List.of("silver.identity_merges");
+  /** The identity history differs by design ({@link WarehouseState#IDENTITY_HISTORY}). */
+  static final List<String> HISTORY_TABLES = WarehouseState.IDENTITY_HISTORY;
 
   @TempDir Path tmp;
 

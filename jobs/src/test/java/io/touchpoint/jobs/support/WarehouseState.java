@@ -114,13 +114,32 @@ public final class WarehouseState {
     }
   }
 
-  /** Reads every table of the warehouse (discovered from its folders) once. */
+  /**
+   * History, not state: silver.identity_merges records which ids were merged and by whom, and
+   * silver.customer_aliases the ids absorbed so far. An out-of-order run, a late file or a day-by-day
+   * run publishes ids (and later merges them) that an in-order run or a one-pass backfill never creates.
+   */
+  public static final List<String> IDENTITY_HISTORY = List.of("silver.identity_merges", "silver.customer_aliases");
+
+  /**
+   * A table as its readers see it: silver.touchpoints keeps the customer id of when each touch landed,
+   * so its ids are mapped through silver.customer_aliases, as the attribution and the marts map them.
+   * Two warehouses that merged the same customers on different days then compare equal.
+   */
+  public static Dataset<Row> resolved(Warehouse w, String table) {
+    String[] p = table.split("\\.");
+    Dataset<Row> d = w.read(p[0], p[1]);
+    return table.equals("silver.touchpoints") ? io.touchpoint.identity.CustomerAliases.resolve(d,
+        w.readOrEmpty("silver", io.touchpoint.jobs.identity.IdentityJob.ALIASES, io.touchpoint.identity.CustomerAliases.SCHEMA),
+        "customer_id") : d;
+  }
+
+  /** Reads every table of the warehouse (discovered from its folders) once, silver.touchpoints {@link #resolved}. */
   public static Tables read(Warehouse w) {
     Map<String, List<String>> columns = new TreeMap<>();
     Map<String, List<Row>> rows = new TreeMap<>();
     for (String t : w.tables()) {
-      String[] p = t.split("\\.");
-      Dataset<Row> d = w.read(p[0], p[1]);
+      Dataset<Row> d = resolved(w, t);
       columns.put(t, Arrays.asList(d.columns()));
       rows.put(t, d.collectAsList());
     }
