@@ -16,7 +16,6 @@ import io.touchpoint.attribution.MarkovBootstrap;
 import io.touchpoint.attribution.MarkovResult;
 import io.touchpoint.attribution.Transition;
 import io.touchpoint.errors.Errors;
-import io.touchpoint.identity.CustomerAliases;
 import io.touchpoint.jobs.identity.IdentityJob;
 import io.touchpoint.jobs.spark.TableWriter;
 import io.touchpoint.jobs.spark.Warehouse;
@@ -160,10 +159,9 @@ public final class AttributionJob {
     // The run's cost then follows the window and lookback, not the warehouse's history (issue 9).
     LocalDate touchesFrom = java.util.Collections.min(List.of(period.readFrom(),
         period.start().minusDays(o.experienceDays() + 1L)));
-    // The touch log keeps the customer ids of when each touch landed: map the ids merges absorbed since.
-    Dataset<Row> touches = CustomerAliases.resolve(warehouse.read("silver", "touchpoints")
-        .where(col("_export_date").geq(lit(java.sql.Date.valueOf(touchesFrom)))),
-        warehouse.readOrEmpty("silver", IdentityJob.ALIASES, CustomerAliases.SCHEMA), "customer_id");
+    // With the customer ids of now: the touch log keeps those of when each touch landed.
+    Dataset<Row> touches = IdentityJob.touches(warehouse)
+        .where(col("_export_date").geq(lit(java.sql.Date.valueOf(touchesFrom))));
     Dataset<Row> orders = warehouse.read("silver", "orders");
     // The journeys (and DailyCredits' credits) are cached on disk, not in memory: cached in memory they
     // hold storage memory that the credits' sorts cannot reclaim. At 10^6 customers with a 4 GB heap

@@ -62,6 +62,16 @@ public final class IdentityJob {
     this.writer = new TableWriter(warehouse, runId, "identity");
   }
 
+  /**
+   * {@code silver.touchpoints} as its readers must see it: each touch's customer id mapped to the
+   * customer it answers to now (the log keeps the id of when the touch landed). Filters on the touch
+   * log's own columns, such as its {@code _export_date} partitions, still prune its files.
+   */
+  public static Dataset<Row> touches(Warehouse warehouse) {
+    return CustomerAliases.resolve(warehouse.read("silver", "touchpoints"),
+        warehouse.readOrEmpty("silver", ALIASES, CustomerAliases.SCHEMA), "customer_id");
+  }
+
   public Result run(List<LocalDate> dates) {
     warehouse.spark().sparkContext().setJobGroup("identity", "identity " + DateSpan.of(dates), false);
     String inDates = "_export_date IN (" + dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(",")) + ")";

@@ -98,7 +98,7 @@ final class TruthComparison {
    */
   Map<String, Double> lastTouchesJustBeforeTheConversion(long seconds) {
     Map<String, Double> out = new TreeMap<>();
-    for (Row r : AttributionJourneys.build(world.warehouse.read("silver", "touchpoints"),
+    for (Row r : AttributionJourneys.build(io.touchpoint.jobs.identity.IdentityJob.touches(world.warehouse),
             world.warehouse.read("silver", "orders"), period)
         .where("is_converted AND touch_count > 0")
         .selectExpr("element_at(touches, -1).channel AS channel",

@@ -8,6 +8,7 @@ import io.touchpoint.attribution.AttributionJourneys;
 import io.touchpoint.cli.Touchpoint;
 import io.touchpoint.jobs.attribution.AttributionJob;
 import io.touchpoint.jobs.generate.ExportGenerator;
+import io.touchpoint.jobs.identity.IdentityJob;
 import io.touchpoint.jobs.generate.GeneratorConfig;
 import io.touchpoint.jobs.pipeline.Stage;
 import io.touchpoint.jobs.spark.Warehouse;
@@ -21,6 +22,8 @@ import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +96,12 @@ class BenchTest {
       assertThat(read(n, Stage.IDENTITY, "silver.touchpoints")).as("history %d d: touch rows identity read", HISTORIES.get(n))
           .isZero();
     }
+    // So the log holds touches of absorbed customers, and its readers' view maps every one of them.
+    Warehouse w = warehouse(13);
+    Dataset<Row> absorbed = w.read("silver", "customer_aliases").select(col("absorbed_customer_id").as("customer_id"));
+    assertThat(w.read("silver", "touchpoints").join(absorbed, "customer_id").count()).as("touches under absorbed ids").isPositive();
+    assertThat(IdentityJob.touches(w).join(absorbed, "customer_id").count()).as("absorbed ids left after mapping").isZero();
+    assertThat(IdentityJob.touches(w).count()).as("every touch kept").isEqualTo(w.read("silver", "touchpoints").count());
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.touchpoint.jobs.pipeline.Pipeline;
 import io.touchpoint.jobs.pipeline.Stage;
 import io.touchpoint.jobs.spark.Warehouse;
 import io.touchpoint.jobs.support.SparkTestSupport;
+import io.touchpoint.jobs.support.WarehouseState;
 import io.touchpoint.pii.Pii;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -168,7 +169,8 @@ class MartsGeneratedDataTest {
     // Independently of the attribution job: the identified online orders placed within 14 days
     // after a store_visit touch of the same customer, and their value.
     warehouse.read("silver", "orders").createOrReplaceTempView("generated_orders");
-    warehouse.read("silver", "touchpoints").createOrReplaceTempView("generated_touches");
+    // The touch log keeps the ids of when each touch landed; the attribution maps absorbed ids, so does this.
+    WarehouseState.resolved(warehouse, "silver.touchpoints").createOrReplaceTempView("generated_touches");
     Row experienced = SparkTestSupport.spark().sql("SELECT count(*), sum(greatest(0, CAST(net_cny AS DOUBLE)))"
         + " FROM generated_orders o WHERE o.customer_id IS NOT NULL AND o.channel_group = 'online' AND EXISTS ("
         + " SELECT 1 FROM generated_touches t WHERE t.customer_id = o.customer_id AND t.channel = 'store_visit'"
