@@ -101,21 +101,26 @@ public final class IdentityJob {
     // Nodes of this batch: each identifier with its first sighting.
     Dataset<Row> batchNodes = edges.select(col("identifier_b").as("identifier"), col("seen_date"))
         .groupBy("identifier").agg(min("seen_date").as("batch_first_seen"));
-    // Late data (an export re-delivered for a past date) can show a known identifier earlier than
-    // it was first seen: its first sighting moves back, as if the export had come on time.
-    Dataset<Row> corrected = existing.join(batchNodes, "identifier", "left")
-        .select(col("identifier"), col("identifier_type"), col("customer_id"),
-            org.apache.spark.sql.functions.least(col("first_seen_date"), col("batch_first_seen")).as("first_seen_date"),
-            col("batch_first_seen").lt(col("first_seen_date")).as("redated"));
     Dataset<Row> nodes = batchNodes.join(existing.select("identifier", "customer_id", "first_seen_date"), "identifier", "left")
         .select(col("identifier"), col("customer_id"),
             org.apache.spark.sql.functions.least(col("first_seen_date"), col("batch_first_seen")).as("first_seen_date"),
             when(col("customer_id").isNotNull(), concat(lit("cust:"), col("customer_id"))).otherwise(col("identifier")).as("node"))
         .localCheckpoint();
+    Dataset<Row> touched = nodes.filter(col("customer_id").isNotNull()).select("customer_id").distinct();
+
+    // The identifiers of the existing customers the batch touches: only they can label a component,
+    // be re-keyed by a merge (a merged customer is a touched one) or be re-dated (a batch identifier's
+    // customer is touched). Taken once, so the map is scanned once here, not once per use (issue 9).
+    // Late data (an export re-delivered for a past date) can show a known identifier earlier than
+    // it was first seen: its first sighting moves back, as if the export had come on time.
+    Dataset<Row> corrected = existing.join(touched, "customer_id", "left_semi").join(batchNodes, "identifier", "left")
+        .select(col("identifier"), col("identifier_type"), col("customer_id"),
+            org.apache.spark.sql.functions.least(col("first_seen_date"), col("batch_first_seen")).as("first_seen_date"),
+            col("batch_first_seen").lt(col("first_seen_date")).as("redated"))
+        .localCheckpoint();
 
     // Existing customers touched by the batch are labelled by their oldest identifier overall.
-    Dataset<Row> touched = nodes.filter(col("customer_id").isNotNull()).select("customer_id").distinct();
-    Dataset<Row> customerLabels = corrected.join(touched, "customer_id")
+    Dataset<Row> customerLabels = corrected
         .groupBy("customer_id").agg(min(CustomerIds.label(col("first_seen_date"), col("identifier"))).as("label"))
         .select(concat(lit("cust:"), col("customer_id")).as("node"), col("label"));
     Dataset<Row> newLabels = nodes.filter(col("customer_id").isNull())
