@@ -246,9 +246,10 @@ conversion AS (
 -- periods' touches, not the whole log. Ingest holds each touch to its export date, so it drops no
 -- touch the periods need.
 -- The touch log keeps each touch's customer id as resolved when it landed: an id a later merge
--- absorbed is mapped to its current customer through silver.customer_aliases (small, broadcast).
+-- absorbed is mapped to its current customer through silver.customer_aliases (broadcast by Spark
+-- while it is under spark.sql.autoBroadcastJoinThreshold; no hint, so a large one cannot exhaust memory).
 touches_in AS (
-  SELECT /*+ BROADCAST(a) */ t.event_date, t.channel, coalesce(a.customer_id, t.customer_id) AS customer_id
+  SELECT t.event_date, t.channel, coalesce(a.customer_id, t.customer_id) AS customer_id
   FROM silver.touchpoints AS t
   LEFT JOIN silver.customer_aliases AS a ON t.customer_id = a.absorbed_customer_id
   WHERE t.customer_id IS NOT NULL AND t.event_date >= (SELECT min(period_start) FROM stg_periods) AND t.event_date <= :to_date
