@@ -194,8 +194,15 @@ public final class AttributionJourneys {
    */
   public static Dataset<Row> experienceSplit(Dataset<Row> touches, Dataset<Row> orders, Period period,
       int experienceDays, double storeShare) {
-    return experienceCredits(touches, orders, period, experienceDays, storeShare)
-        .groupBy("channel")
+    return experienceSplit(experienceCredits(touches, orders, period, experienceDays, storeShare));
+  }
+
+  /**
+   * The experience split (channel, conversions, revenue_cny) summed from its per-order credits
+   * ({@link #experienceCredits}), for a caller that computes those once for several outputs.
+   */
+  public static Dataset<Row> experienceSplit(Dataset<Row> experienceCredits) {
+    return experienceCredits.groupBy("channel")
         .agg(sum("conversions").as("conversions"), sum("revenue_cny").as("revenue_cny"));
   }
 

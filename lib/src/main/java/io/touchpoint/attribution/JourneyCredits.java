@@ -69,11 +69,22 @@ public final class JourneyCredits {
    * and net_cny &lt;= 0 — are not purchases, as in the CLV stage).
    */
   public static Dataset<Row> occasions(Dataset<Row> orders, LocalDate runDate) {
+    return occasions(orders, null, runDate);
+  }
+
+  /**
+   * The {@link #occasions} dated {@code from .. runDate} only ({@code from} null: all), each still
+   * marked against the customer's first purchase over every order up to {@code runDate}. A run that
+   * joins credits of a window to its occasions needs no others: the occasions then follow the
+   * window, and only the first-purchase date is taken from the whole order history.
+   */
+  public static Dataset<Row> occasions(Dataset<Row> orders, LocalDate from, LocalDate runDate) {
     Dataset<Row> known = orders.where(col("customer_id").isNotNull()
         .and(col("order_date").leq(lit(java.sql.Date.valueOf(runDate)))));
     Dataset<Row> firstPurchase = known.where(not(col("is_refunded").and(col("net_cny").leq(0))))
         .groupBy("customer_id").agg(min("order_date").as("first_purchase_date"));
-    return known.groupBy("customer_id", "order_date")
+    Dataset<Row> dated = from == null ? known : known.where(col("order_date").geq(lit(java.sql.Date.valueOf(from))));
+    return dated.groupBy("customer_id", "order_date")
         .agg(min_by(col("sales_channel"), struct(col("ordered_at"), col("order_id"))).as("sales_channel"))
         .join(firstPurchase, "customer_id", "left")
         .select(col("customer_id"), col("order_date"), col("sales_channel"),
@@ -107,7 +118,7 @@ public final class JourneyCredits {
         case POSITION -> expr("transform(ch, (x, i) -> named_struct('model', 'position', 'channel', x, 'c', "
             + POSITION_SHARE + ", 'v', " + POSITION_SHARE + "))");
         case TIME_DECAY -> expr("transform(decay, d -> named_struct('model', 'time_decay', 'channel', d.channel,"
-            + " 'c', d.w / aggregate(decay, 0D, (a, e) -> a + e.w), 'v', d.w / aggregate(decay, 0D, (a, e) -> a + e.w)))");
+            + " 'c', d.w / decay_total, 'v', d.w / decay_total))");
         case MARKOV -> {
           if (removalEffects == null) {
             throw new IllegalArgumentException("the markov credits need the fitted removal effects");
@@ -128,7 +139,12 @@ public final class JourneyCredits {
         .withColumn("decay", expr("transform(touches, t -> named_struct('channel', t.channel, 'w',"
             + " pow(2D, -(unix_seconds(converted_at) - t.at_seconds) / " + halfLifeSeconds + "D)))"))
         .withColumn("re_c", effects(removalEffects, 0))
-        .withColumn("re_v", effects(removalEffects, 1));
+        .withColumn("re_v", effects(removalEffects, 1))
+        // Each journey's totals once, not inside the per-touch lambdas: there they were summed again for every
+        // touch, quadratic in the path's length.
+        .withColumn("decay_total", expr("aggregate(decay, 0D, (a, e) -> a + e.w)"))
+        .withColumn("re_c_total", removalTotal("re_c"))
+        .withColumn("re_v_total", removalTotal("re_v"));
     Column credits = when(expr("size(ch) = 0"), direct)
         .otherwise(parts.isEmpty() ? expr("array()") : org.apache.spark.sql.functions.concat(parts.toArray(new Column[0])));
     return converting
@@ -146,10 +162,18 @@ public final class JourneyCredits {
   private static final String POSITION_SHARE = "CASE WHEN size(ch) = 1 THEN 1D WHEN size(ch) = 2 THEN 0.5D"
       + " WHEN i = 0 OR i = size(ch) - 1 THEN 0.4D ELSE 0.2D / (size(ch) - 2) END";
 
-  /** A channel's removal effect over the sum of the path's distinct channels'; equal split when they sum to 0. */
+  /**
+   * A channel's removal effect over the sum of the path's distinct channels' ({@code <map>_total}, one
+   * column per journey); equal split when they sum to 0.
+   */
   private static String markovShare(String map) {
-    String total = "aggregate(distinct_ch, 0D, (a, y) -> a + coalesce(" + map + "[y], 0D))";
+    String total = map + "_total";
     return "IF(" + total + " > 0D, coalesce(" + map + "[x], 0D) / " + total + ", 1D / size(distinct_ch))";
+  }
+
+  /** The sum over the path's distinct channels of their removal effects in {@code map}. */
+  private static Column removalTotal(String map) {
+    return expr("aggregate(distinct_ch, 0D, (a, y) -> a + coalesce(" + map + "[y], 0D))");
   }
 
   private static Column effects(Map<String, double[]> removalEffects, int which) {
@@ -173,7 +197,14 @@ public final class JourneyCredits {
    */
   public static Dataset<Row> experience(Dataset<Row> touches, Dataset<Row> orders, Dataset<Row> occasions,
       AttributionJourneys.Period period, int experienceDays, double storeShare) {
-    Dataset<Row> perOrder = AttributionJourneys.experienceCredits(touches, orders, period, experienceDays, storeShare);
+    return experience(AttributionJourneys.experienceCredits(touches, orders, period, experienceDays, storeShare), occasions);
+  }
+
+  /**
+   * {@link #experience} from the per-order credits of {@link AttributionJourneys#experienceCredits},
+   * for a caller that computes those once (they read the touch log) for several outputs.
+   */
+  public static Dataset<Row> experience(Dataset<Row> perOrder, Dataset<Row> occasions) {
     Dataset<Row> firsts = occasions.select(col("customer_id").as("o_customer_id"), col("order_date").as("o_date"),
         col("is_first_purchase"));
     return perOrder.join(firsts, col("customer_id").equalTo(col("o_customer_id")).and(col("order_date").equalTo(col("o_date"))), "left")

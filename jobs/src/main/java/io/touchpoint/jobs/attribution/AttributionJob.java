@@ -168,6 +168,12 @@ public final class AttributionJob {
     // (local mode: the executors share it) the credits stage then failed with UNABLE_TO_ACQUIRE_MEMORY;
     // on disk it passes, and at 8 GB the stage is no slower (docs/BENCHMARKS.md, M population).
     Dataset<Row> journeys = AttributionJourneys.build(touches, orders, period).persist(StorageLevel.DISK_ONLY());
+    // The experience split's per-order credits feed its channel totals and the daily credits. Computed once: each
+    // computation scans the window's touch log for store visits, while the credits are one or two rows per order.
+    Dataset<Row> experience = o.models().contains(AttributionModel.EXPERIENCE_SPLIT)
+        ? AttributionJourneys.experienceCredits(touches, orders, period, o.experienceDays(), o.storeShare())
+            .persist(StorageLevel.DISK_ONLY())
+        : null;
     try {
       List<PathRow> paths = new ArrayList<>();
       for (Row r : AttributionJourneys.paths(journeys).collectAsList()) {
@@ -239,8 +245,7 @@ public final class AttributionJob {
         }
       }
       if (o.models().contains(AttributionModel.EXPERIENCE_SPLIT)) {
-        List<Row> split = new ArrayList<>(AttributionJourneys.experienceSplit(touches, orders, period, o.experienceDays(),
-            o.storeShare()).collectAsList());
+        List<Row> split = new ArrayList<>(AttributionJourneys.experienceSplit(experience).collectAsList());
         split.sort(Comparator.comparing(r -> r.getString(0)));
         for (Row r : split) {
           byChannel.add(channelRow(o, AttributionModel.EXPERIENCE_SPLIT, r.getString(0), r.getDouble(1), r.getDouble(2),
@@ -270,10 +275,13 @@ public final class AttributionJob {
       if (o.models().contains(AttributionModel.MARKOV)) {
         writer.replaceWhere(frame(transitions, TRANSITIONS_SCHEMA), SCHEMA, TRANSITIONS, scope, List.of("run_date"));
       }
-      new DailyCredits(writer).write(o, journeys, touches, orders, removalEffects);
+      new DailyCredits(writer).write(o, journeys, experience, orders, removalEffects);
       return new Result(conversions, direct.conversions(), nulls, touched.size());
     } finally {
       journeys.unpersist();
+      if (experience != null) {
+        experience.unpersist();
+      }
     }
   }
 

@@ -41,13 +41,27 @@ public final class DailyCredits {
 
   /**
    * @param journeys the window's journeys ({@link AttributionJourneys#build})
+   * @param experience the window's per-order experience credits ({@link AttributionJourneys#experienceCredits}),
+   *     or null when the run has no experience split
    * @param removalEffects the fitted Markov removal effects per channel (conversion, value), or null when
    *     nothing was fitted
    */
-  void write(AttributionJob.Options o, Dataset<Row> journeys, Dataset<Row> touches, Dataset<Row> orders,
+  void write(AttributionJob.Options o, Dataset<Row> journeys, Dataset<Row> experience, Dataset<Row> orders,
       Map<String, double[]> removalEffects) {
     AttributionJourneys.Period period = o.period();
-    Dataset<Row> occasions = JourneyCredits.occasions(orders, period.runDate());
+    // The window's purchase occasions, read by the journey credits and the experience split: computed once
+    // (the first-purchase dates take one pass over the customers' orders), on disk like the journeys.
+    Dataset<Row> occasions = JourneyCredits.occasions(orders, period.start(), period.runDate())
+        .persist(StorageLevel.DISK_ONLY());
+    try {
+      write(o, journeys, experience, occasions, period, removalEffects);
+    } finally {
+      occasions.unpersist();
+    }
+  }
+
+  private void write(AttributionJob.Options o, Dataset<Row> journeys, Dataset<Row> experience, Dataset<Row> occasions,
+      AttributionJourneys.Period period, Map<String, double[]> removalEffects) {
     List<String> journeyModels = o.models().stream().filter(m -> m != AttributionModel.EXPERIENCE_SPLIT)
         .map(AttributionModel::label).sorted().toList();
     Dataset<Row> credits = null;
@@ -56,8 +70,8 @@ public final class DailyCredits {
       credits = JourneyCredits.journeys(journeys, occasions, journeyModels,
           removalEffects == null ? Map.of() : removalEffects, o.halfLifeDays());
     }
-    if (o.models().contains(AttributionModel.EXPERIENCE_SPLIT)) {
-      Dataset<Row> split = JourneyCredits.experience(touches, orders, occasions, period, o.experienceDays(), o.storeShare());
+    if (experience != null) {
+      Dataset<Row> split = JourneyCredits.experience(experience, occasions);
       credits = credits == null ? split : credits.unionByName(split);
     }
     Date runDate = Date.valueOf(period.runDate());

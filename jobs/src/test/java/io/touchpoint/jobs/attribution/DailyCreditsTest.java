@@ -176,6 +176,22 @@ class DailyCreditsTest {
     }
   }
 
+  /**
+   * The stage joins its credits to the window's occasions only; each is still marked against the customer's
+   * first purchase over all their orders. From 03-10, reset's occasion of that day is a repeat purchase (its
+   * first was 03-04, before the range): the same rows as all occasions cut to the range.
+   */
+  @Test
+  void occasionsOfARangeAreMarkedAgainstTheWholeOrderHistory() {
+    LocalDate from = LocalDate.of(2026, 3, 10);
+    org.apache.spark.sql.Dataset<Row> orders = AttributionFixtures.orders();
+    List<String> range = SparkTestSupport.content(io.touchpoint.attribution.JourneyCredits.occasions(orders, from, RUN_DATE));
+    List<String> all = SparkTestSupport.content(io.touchpoint.attribution.JourneyCredits.occasions(orders, RUN_DATE)
+        .where(org.apache.spark.sql.functions.col("order_date").geq(java.sql.Date.valueOf(from))));
+    assertThat(range).isEqualTo(all).hasSize(6).contains("[reset,2026-03-10,app,false]", "[same_day,2026-03-15,webshop,true]")
+        .noneMatch(r -> r.contains("2026-03-04"));
+  }
+
   @Test
   void aRangeLongerThanTheWindowGetsOneRunPerWindow() {
     LocalDate from = LocalDate.of(2026, 1, 1);
