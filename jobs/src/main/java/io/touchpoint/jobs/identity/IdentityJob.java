@@ -159,8 +159,10 @@ public final class IdentityJob {
     if (mergeCount > 0) {
       Dataset<Row> log = merges.withColumn("merged_by_run_id", lit(writer.runId()));
       writer.upsert(log, "silver", MERGES, List.of("merged_customer_id"), List.of());
+      // Checkpointed (the new version reads the old one it replaces), then one file: a small lookup table that is
+      // rewritten whole, which as one file per shuffle partition left 27 files at 10^6 customers.
       writer.overwrite(CustomerAliases.extend(warehouse.readOrEmpty("silver", ALIASES, CustomerAliases.SCHEMA), merges)
-          .localCheckpoint(), "silver", ALIASES);
+          .localCheckpoint().coalesce(1), "silver", ALIASES);
       // Orders are re-keyed: a few percent of the rows, read by every stage after this one. An absorbed
       // customer's orders are dated no earlier than the first sighting of its oldest identifier (a sale
       // is held to its export date, and seen_date is that date), so the MERGE looks only there. The

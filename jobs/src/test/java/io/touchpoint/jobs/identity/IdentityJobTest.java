@@ -122,6 +122,7 @@ class IdentityJobTest {
         .extracting(r -> r.getString(0) + "->" + r.getString(1)).containsExactlyInAnyOrder(
         customerId("phone:" + PII.phoneHash("13800000002")) + "->" + customerId("member:M2"),
         customerId("tmall:" + PII.identifierHash("buyer:tmall", "buyer_b1")) + "->" + customerId("device:d_1"));
+    assertThat(daily.liveFiles("silver", IdentityJob.ALIASES)).as("rewritten whole as one file").isEqualTo(1);
   }
 
   @Test
