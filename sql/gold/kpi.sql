@@ -256,30 +256,41 @@ touches_in AS (
     AND t._export_date >= least(trunc(:from_date, 'WEEK'), trunc(:from_date, 'QUARTER'))
 ),
 
--- The touch log is the largest input, so it is shuffled once, by customer: every aggregate below
--- holds customer_id in its keys and then runs where the rows are (stg_period_days is broadcast);
--- only the per-period counts are shuffled again. Grouped by (day, channel, customer) instead, each
--- touch-day row was shuffled again per period type, and again for the customers over all channels.
+-- The touch log is the largest input, so it is shuffled once, by customer: every step below holds
+-- customer_id in its keys and then runs where the rows are (stg_period_days is broadcast); only the
+-- per-period counts are shuffled again. Grouped by (day, channel, customer) instead, each touch-day
+-- row was shuffled again per period type, and again for the customers over all channels.
 touch_days AS (
   SELECT customer_id, event_date, channel, count(*) AS touches
   FROM (SELECT * FROM touches_in DISTRIBUTE BY customer_id)
   GROUP BY customer_id, event_date, channel
 ),
 
--- one row per period and customer reached, per channel and over all channels (`all`)
-touch_customers AS (
-  SELECT t.customer_id, p.period_type, p.period_start, c.channel, sum(t.touches) AS touches
-  FROM touch_days AS t
-  INNER JOIN stg_period_days AS p ON t.event_date = p.day
-  LATERAL VIEW explode(array(t.channel, 'all')) c AS channel
-  GROUP BY t.customer_id, p.period_type, p.period_start, c.channel
+-- Distinct customers reached in a period, counted without a (customer, period) group: a customer's
+-- touch day opens the period for them when their previous touch day lies before the period's start
+-- (or there is none): in that channel for the channel's count, in any channel for `all`. The previous
+-- touch day in any channel is that of the row before in (day, channel) order; on the customer's later
+-- rows of the same day it is that day, never before the period, so each day opens `all` once.
+-- touches_in holds every day of every recomputed period, so a previous touch day inside the period is
+-- never missing. Both windows run where the rows are (partitioned by customer). The (customer, period,
+-- channel) groups they replace were 19.4 M, from 46 M rows, at 250,000 customers.
+touch_reach AS (
+  SELECT customer_id, channel, event_date, touches,
+    lag(event_date) OVER (PARTITION BY customer_id, channel ORDER BY event_date) AS previous_channel_day,
+    lag(event_date) OVER (PARTITION BY customer_id ORDER BY event_date, channel) AS previous_day
+  FROM touch_days
 ),
 
 touch_frequency AS (
-  SELECT period_type, period_start, 'average_touch_frequency' AS kpi, channel,
-    CAST(sum(touches) AS DOUBLE) AS numerator, CAST(count(*) AS DOUBLE) AS denominator
-  FROM touch_customers
-  GROUP BY period_type, period_start, channel
+  SELECT p.period_type, p.period_start, 'average_touch_frequency' AS kpi, c.channel,
+    CAST(sum(r.touches) AS DOUBLE) AS numerator, CAST(count_if(c.opens) AS DOUBLE) AS denominator
+  FROM touch_reach AS r
+  INNER JOIN stg_period_days AS p ON r.event_date = p.day
+  LATERAL VIEW stack(2,
+    r.channel, r.previous_channel_day IS NULL OR r.previous_channel_day < p.period_start,
+    'all', r.previous_day IS NULL OR r.previous_day < p.period_start
+  ) c AS channel, opens
+  GROUP BY p.period_type, p.period_start, c.channel
 ),
 
 -- identification rate: orders (and revenue) linked to a customer ÷ all

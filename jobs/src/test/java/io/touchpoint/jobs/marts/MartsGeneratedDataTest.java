@@ -241,6 +241,35 @@ class MartsGeneratedDataTest {
         "data_accuracy", "conversion_rate", "average_touch_frequency", "repurchase_rate_90d", "cross_channel_repurchase_rate");
   }
 
+  /**
+   * Average touch frequency of every period and channel (day, week, month, quarter; each channel and
+   * {@code all}) counted directly: the identified touches dated in the period over the distinct customers
+   * they reached, from the touch log mapped to today's customer ids. Same rows as the mart's, no more.
+   */
+  @Test
+  void touchFrequencyOfEveryPeriodCountsTheCustomersReachedInIt() {
+    SparkSession spark = warehouse.spark();
+    WarehouseState.resolved(warehouse, "silver.touchpoints").createOrReplaceTempView("resolved_touches");
+    warehouse.read("gold", "kpi").createOrReplaceTempView("generated_kpi");
+    List<String> counted = SparkTestSupport.content(spark.sql("""
+        WITH periods AS (SELECT DISTINCT period_type, period_start, period_end FROM generated_kpi),
+        touches AS (
+          SELECT p.period_type, p.period_start, t.channel, t.customer_id
+          FROM resolved_touches AS t INNER JOIN periods AS p ON t.event_date BETWEEN p.period_start AND p.period_end
+          WHERE t.customer_id IS NOT NULL)
+        SELECT period_type, period_start, channel, CAST(count(*) AS DOUBLE) AS touches,
+          CAST(count(DISTINCT customer_id) AS DOUBLE) AS customers
+        FROM touches GROUP BY period_type, period_start, channel
+        UNION ALL
+        SELECT period_type, period_start, 'all', count(*), count(DISTINCT customer_id)
+        FROM touches GROUP BY period_type, period_start"""));
+    List<String> published = SparkTestSupport.content(spark.sql("SELECT period_type, period_start, channel, numerator,"
+        + " denominator FROM generated_kpi WHERE kpi = 'average_touch_frequency'"));
+    assertThat(published).as("average_touch_frequency rows of gold.kpi").isEqualTo(counted);
+    assertThat(published).as("every period type").anyMatch(r -> r.startsWith("[day,"))
+        .anyMatch(r -> r.startsWith("[week,")).anyMatch(r -> r.startsWith("[month,")).anyMatch(r -> r.startsWith("[quarter,"));
+  }
+
   @Test
   void tablesMdDocumentsEveryColumnOfEveryGoldAndRestrictedTable() {
     Map<String, Map<String, String>> documented = TablesDoc.read();
