@@ -194,15 +194,10 @@ public final class JourneyCredits {
    * conversion_date (the order date), sales_channel (the order's), is_first_purchase, model
    * ({@code experience_split}), channel, conversions (1/n of the occasion's conversion, times the
    * share) and revenue_cny.
-   */
-  public static Dataset<Row> experience(Dataset<Row> touches, Dataset<Row> orders, Dataset<Row> occasions,
-      AttributionJourneys.Period period, int experienceDays, double storeShare) {
-    return experience(AttributionJourneys.experienceCredits(touches, orders, period, experienceDays, storeShare), occasions);
-  }
-
-  /**
-   * {@link #experience} from the per-order credits of {@link AttributionJourneys#experienceCredits},
-   * for a caller that computes those once (they read the touch log) for several outputs.
+   *
+   * @param perOrder the per-order credits of {@link AttributionJourneys#experienceCredits} (computed
+   *     once by the caller: they read the touch log, and feed the channel totals too)
+   * @param occasions {@link #occasions} covering the credits' dates
    */
   public static Dataset<Row> experience(Dataset<Row> perOrder, Dataset<Row> occasions) {
     Dataset<Row> firsts = occasions.select(col("customer_id").as("o_customer_id"), col("order_date").as("o_date"),
