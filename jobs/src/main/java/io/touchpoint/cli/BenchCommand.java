@@ -47,12 +47,18 @@ public final class BenchCommand implements Callable<Integer> {
       description = "History lengths to run the nightly after, shortest first (default: 30 and days - 1).")
   List<Integer> histories;
 
+  @Option(names = "--history-pass-days", defaultValue = "" + Bench.DEFAULT_PASS_DAYS, paramLabel = "N",
+      description = "Days of history one backfill pass covers (default ${DEFAULT-VALUE}, a month). The bench records each finished"
+          + " pass beside its warehouse, so a stopped run resumes after the last one, and reports a finished nightly again"
+          + " instead of measuring it twice.")
+  int historyPassDays;
+
   @Option(names = "--stages", split = ",", paramLabel = "STAGE",
       description = "Stages to run, a prefix of ingest,identity,silver,attribution,clv,marts,alerts (default: all).")
   List<String> stages;
 
   @Option(names = "--data-dir", defaultValue = "data/bench", paramLabel = "DIR",
-      description = "Where the generated exports (kept, reused) and the bench warehouses (rebuilt) go (default ${DEFAULT-VALUE}).")
+      description = "Where the generated exports (kept, reused) and the bench warehouses (resumed or rebuilt) go (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(names = "--report", defaultValue = "docs/BENCHMARKS.md", paramLabel = "FILE",
@@ -113,6 +119,10 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Bench.Scale s = scale();
     Set<Stage> st = stages();
+    if (historyPassDays < 1) {
+      throw Errors.usage("bench --history-pass-days " + historyPassDays, "a backfill pass covers at least one day",
+          "Give --history-pass-days 1 or more (default " + Bench.DEFAULT_PASS_DAYS + ")");
+    }
     WarehouseOptions options = new WarehouseOptions();
     options.master = master;
     options.exports = dataDir.toString();
@@ -120,7 +130,8 @@ public final class BenchCommand implements Callable<Integer> {
     TouchpointConfig config = options.resolve(true);
     SparkSession spark = Sessions.create(config, "touchpoint bench");
     Instant at = Instant.now();
-    Bench.Result result = (noFloors ? new Bench(spark, config, dataDir).withoutFloors() : new Bench(spark, config, dataDir)).run(s, st);
+    Bench bench = new Bench(spark, config, dataDir).withHistoryPassDays(historyPassDays);
+    Bench.Result result = (noFloors ? bench.withoutFloors() : bench).run(s, st);
     String md = BenchReport.markdown(result, "touchpoint " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
         spark, at);
     BenchReport.append(report, md);

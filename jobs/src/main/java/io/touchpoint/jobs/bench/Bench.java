@@ -18,10 +18,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -81,9 +85,20 @@ public final class Bench {
     }
   }
 
-  /** The nightly of the last day after {@code historyDays} days of history. */
-  public record Nightly(int historyDays, double historySeconds, LocalDate day, double wallSeconds, List<StageRun> stages,
-      Map<String, Long> exportRowsOfDay, Map<String, Long> tableRows, Map<String, Long> tableFiles) {}
+  /** One backfill pass of a history: the days it ran and its wall time. */
+  public record HistoryPass(LocalDate from, LocalDate to, double seconds) {}
+
+  /**
+   * The nightly of the last day after {@code historyDays} days of history, built by {@code history}'s passes;
+   * {@code measured} says when and at which commit (a nightly measured by an earlier run is reported again).
+   */
+  public record Nightly(int historyDays, List<HistoryPass> history, LocalDate day, double wallSeconds, List<StageRun> stages,
+      Map<String, Long> exportRowsOfDay, Map<String, Long> tableRows, Map<String, Long> tableFiles, String measured) {
+    /** Wall time of the whole history, all passes. */
+    public double historySeconds() {
+      return history.stream().mapToDouble(HistoryPass::seconds).sum();
+    }
+  }
 
   /** A whole bench run. */
   public record Result(Scale scale, Path exports, boolean generated, double generateSeconds, List<Nightly> nightlies) {}
@@ -92,6 +107,10 @@ public final class Bench {
   private final TouchpointConfig config;
   private final Path dataDir;
   private boolean floors = true;
+  private int passDays = DEFAULT_PASS_DAYS;
+
+  /** Days of history one backfill pass covers, by default: a month, as a monthly catch-up would run. */
+  public static final int DEFAULT_PASS_DAYS = 31;
 
   /** {@code config}'s settings (HMAC key, master, shuffle partitions) for every warehouse; data under {@code dataDir}. */
   public Bench(SparkSession spark, TouchpointConfig config, Path dataDir) {
@@ -103,6 +122,18 @@ public final class Bench {
   /** Skips the read+write floors (each stage's ratio is then not measured): quicker, for growth checks. */
   public Bench withoutFloors() {
     this.floors = false;
+    return this;
+  }
+
+  /**
+   * Builds each history in passes of at most {@code days} days (default {@value #DEFAULT_PASS_DAYS}). After each
+   * pass the bench records its progress beside the warehouse, so a stopped run resumes after the last finished pass.
+   */
+  public Bench withHistoryPassDays(int days) {
+    if (days < 1) {
+      throw new IllegalArgumentException("a history pass covers at least 1 day; got " + days);
+    }
+    this.passDays = days;
     return this;
   }
 
@@ -138,16 +169,50 @@ public final class Bench {
   private Nightly nightly(Scale scale, Path exports, int historyDays, Set<Stage> stages, TaskTotals totals,
       TableScans scans, ResourceSampler sampler) throws IOException {
     Path root = dataDir.resolve("warehouse-c" + scale.customers() + "-d" + scale.days() + "-s" + scale.seed() + "-h" + historyDays);
-    LocalFolders.delete(root);
+    Path stateFile = root.resolveSibling(root.getFileName() + ".json");
     TouchpointConfig cfg = config.withExports(exports.toString()).withWarehouse(root.toString());
-    Warehouse warehouse = Warehouse.open(spark, root.toString());
     LocalDate day = scale.nightlyDay();
+    LocalDate from = day.minusDays(historyDays);
+    LocalDate to = day.minusDays(1);
+    List<String> stageLabels = stages.stream().sorted().map(Stage::label).toList();
 
-    LOG.info("bench: building {} day(s) of history before {} in {}", historyDays, day, root);
-    long h0 = System.nanoTime();
-    new Pipeline(warehouse, cfg).run(Pipeline.range(day.minusDays(historyDays), day.minusDays(1)), stages,
-        "bench-history-" + historyDays);
-    double historySeconds = (System.nanoTime() - h0) / 1e9;
+    BenchState state = BenchState.read(stateFile);
+    if (state != null && (!state.matches(exports.toString(), from, to, stageLabels) || !Files.isDirectory(root))) {
+      state = null;
+    }
+    if (state != null && state.nightly() != null && (state.nightly().stages().stream().allMatch(r -> !Double.isNaN(r.floor().seconds()))
+        || !this.floors)) {
+      LOG.info("bench: reporting the nightly of {} after {} day(s) of history measured {} (delete {} to measure again)", day,
+          historyDays, state.nightly().measured(), stateFile);
+      return state.nightly();
+    }
+    if (state != null && state.nightlyStarted()) {
+      throw new IllegalStateException("bench: the nightly of " + day + " was started on " + root + " by an earlier run and did"
+          + " not finish, so that warehouse holds more than its " + historyDays + " days of history. Delete " + root + " and "
+          + stateFile + " to rebuild the history, then run the bench again.");
+    }
+    if (state == null) {
+      LocalFolders.delete(root);
+      state = BenchState.fresh(exports.toString(), from, to, stageLabels);
+      state.write(stateFile);
+    } else {
+      LOG.info("bench: resuming the history of {} at {} ({} pass(es) already done, {} s)", root, state.nextHistoryDay(),
+          state.passes().size(), String.format(Locale.ROOT, "%.1f", state.passes().stream().mapToDouble(HistoryPass::seconds).sum()));
+    }
+    Warehouse warehouse = Warehouse.open(spark, root.toString());
+
+    LOG.info("bench: building {} day(s) of history before {} in {}, {} day(s) per pass", historyDays, day, root, passDays);
+    for (LocalDate next = state.nextHistoryDay(); !next.isAfter(to); next = state.nextHistoryDay()) {
+      LocalDate last = next.plusDays(passDays - 1L).isAfter(to) ? to : next.plusDays(passDays - 1L);
+      long h0 = System.nanoTime();
+      new Pipeline(warehouse, cfg).run(Pipeline.range(next, last), stages, "bench-history-" + historyDays + "-" + next);
+      HistoryPass pass = new HistoryPass(next, last, (System.nanoTime() - h0) / 1e9);
+      state = state.withPass(pass);
+      state.write(stateFile);
+      LOG.info("bench: history {}..{} done in {} s", next, last, String.format(Locale.ROOT, "%.1f", pass.seconds()));
+    }
+    state = state.withNightlyStarted();
+    state.write(stateFile);
 
     record Measured(double wallSeconds, TaskTotals.Totals totals, Map<String, Long> readByTable, long peakHeap, long peakRss) {}
     Map<Stage, Measured> measured = new LinkedHashMap<>();
@@ -185,8 +250,11 @@ public final class Bench {
       runs.add(new StageRun(s, m.wallSeconds(), m.totals(), w, m.readByTable(), m.peakHeap(), m.peakRss(), floor));
     });
     LocalFolders.delete(dataDir.resolve("floor-scratch"));
-    return new Nightly(historyDays, historySeconds, day, nightlySeconds, runs, exportRowsOf(warehouse, day), tableRows(warehouse),
-        tableFiles(warehouse));
+    Nightly n = new Nightly(historyDays, state.passes(), day, nightlySeconds, runs, exportRowsOf(warehouse, day),
+        tableRows(warehouse), tableFiles(warehouse), DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC).format(Instant.now()) + " at commit " + BenchReport.commit());
+    state.withNightly(n).write(stateFile);
+    return n;
   }
 
   /** Rows each stage committed in run {@code runId}, per table, from its commits' {@code numOutputRows}. */

@@ -60,8 +60,8 @@ public final class BenchReport {
   private static String nightly(Bench.Nightly n) {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "%n### Nightly of %s after %d day(s) of history%n%n", n.day(), n.historyDays()));
-    b.append(String.format(Locale.ROOT, "History built in %.1f s (one backfill pass); the nightly took %.1f s.%n%n",
-        n.historySeconds(), n.wallSeconds()));
+    b.append(String.format(Locale.ROOT, "History built in %.1f s (%s); the nightly took %.1f s. Measured %s.%n%n",
+        n.historySeconds(), passes(n.history()), n.wallSeconds(), n.measured()));
     b.append("| stage | wall s | floor s (read + write) | × floor | rows read | rows written | rows read/s | shuffle MB read / written"
         + " | spill MB (memory / disk) | peak heap MB | peak RSS MB |\n");
     b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -135,6 +135,15 @@ public final class BenchReport {
           n[0] == 0 ? "–" : String.format(Locale.ROOT, "%.2f", (double) n[1] / n[0]))));
     }
     return b.toString();
+  }
+
+  /** The history's backfill passes: "one backfill pass", or each pass's days and seconds. */
+  static String passes(java.util.List<Bench.HistoryPass> passes) {
+    if (passes.size() == 1) {
+      return "one backfill pass";
+    }
+    return passes.size() + " backfill passes: " + passes.stream().map(p -> String.format(Locale.ROOT, "%s..%s %.1f s", p.from(),
+        p.to(), p.seconds())).collect(Collectors.joining(", "));
   }
 
   private static String logsTogether(String table) {

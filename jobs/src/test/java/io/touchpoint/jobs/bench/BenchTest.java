@@ -3,6 +3,7 @@ package io.touchpoint.jobs.bench;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.touchpoint.attribution.AttributionJourneys;
 import io.touchpoint.cli.Touchpoint;
@@ -42,6 +43,7 @@ class BenchTest {
   static Bench.Result result;
   static String markdown;
   static final List<Integer> HISTORIES = List.of(5, 13);
+  static final java.util.Set<Stage> STAGES = EnumSet.of(Stage.INGEST, Stage.IDENTITY, Stage.SILVER);
 
   @BeforeAll
   static void bench() throws Exception {
@@ -51,8 +53,8 @@ class BenchTest {
     Path exports = tmp.resolve("bench").resolve("exports-c500-d14-s7");
     GeneratorConfig g = GeneratorConfig.of(exports, 500, 14, scale.start(), 7);
     ExportGenerator.generate(g.withBehaviour(g.behaviour().withRefundMaxDays(3)).validate());
-    result = new Bench(SparkTestSupport.spark(), SparkTestSupport.config(tmp, tmp), tmp.resolve("bench"))
-        .run(scale, EnumSet.of(Stage.INGEST, Stage.IDENTITY, Stage.SILVER));
+    result = new Bench(SparkTestSupport.spark(), SparkTestSupport.config(tmp, tmp), tmp.resolve("bench")).withHistoryPassDays(7)
+        .run(scale, STAGES);
     markdown = BenchReport.markdown(result, "touchpoint bench --customers 500 --days 14 --history-days 5,13"
         + " --stages ingest,identity,silver", SparkTestSupport.spark(), Instant.now());
   }
@@ -202,10 +204,72 @@ class BenchTest {
   }
 
   @Test
+  void eachHistoryIsBuiltInPassesOfAtMostThePassDaysRecordedBesideItsWarehouse() {
+    for (Bench.Nightly n : result.nightlies()) {
+      BenchState state = BenchState.read(stateFile(n.historyDays()));
+      assertThat(state).as("state of the %d-day history", n.historyDays()).isNotNull();
+      assertThat(state.nightly()).isEqualTo(n);
+      List<Bench.HistoryPass> passes = state.passes();
+      assertThat(passes).isEqualTo(n.history()).hasSize((n.historyDays() + 6) / 7);
+      assertThat(passes.get(0).from()).isEqualTo(n.day().minusDays(n.historyDays()));
+      assertThat(passes.get(passes.size() - 1).to()).isEqualTo(n.day().minusDays(1));
+      for (int i = 0; i < passes.size(); i++) {
+        Bench.HistoryPass p = passes.get(i);
+        assertThat(p.to()).isBetween(p.from(), p.from().plusDays(6));
+        assertThat(p.seconds()).isPositive();
+        if (i > 0) {
+          assertThat(p.from()).as("pass %d starts the day after pass %d", i, i - 1).isEqualTo(passes.get(i - 1).to().plusDays(1));
+        }
+      }
+      assertThat(n.historySeconds()).isEqualTo(passes.stream().mapToDouble(Bench.HistoryPass::seconds).sum());
+    }
+    assertThat(markdown).contains("(one backfill pass)").contains("(2 backfill passes: 2026-01-01..2026-01-07 ");
+  }
+
+  /**
+   * A second run reports the nightlies it finds measured; a nightly interrupted in an earlier run is refused (the
+   * warehouse holds more than its history); a history stopped between passes resumes after the last one.
+   */
+  @Test
+  void aLaterRunReportsFinishedNightliesRefusesInterruptedOnesAndResumesStoppedHistories() throws Exception {
+    Bench.Scale shortOnly = new Bench.Scale("tiny", 500, 14, 7, List.of(5));
+    Path stateFile = stateFile(5);
+    BenchState finished = BenchState.read(stateFile);
+    Bench bench = new Bench(SparkTestSupport.spark(), SparkTestSupport.config(tmp, tmp), tmp.resolve("bench")).withHistoryPassDays(7);
+    long runs = warehouse(5).read("ops", "runs").count();
+
+    assertThat(bench.run(shortOnly, STAGES).nightlies()).containsExactly(result.nightlies().get(0));
+    assertThat(warehouse(5).read("ops", "runs").count()).as("runs recorded: none added").isEqualTo(runs);
+
+    new BenchState(finished.exports(), finished.historyFrom(), finished.historyTo(), finished.stages(), finished.passes(), true, null)
+        .write(stateFile);
+    assertThatThrownBy(() -> bench.run(shortOnly, STAGES)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("was started on").hasMessageContaining("Delete");
+
+    // Stopped after a pass of days 1-4 (as with passes of 4 days): the bench runs days 5-5, then the nightly.
+    Bench.HistoryPass first = new Bench.HistoryPass(finished.historyFrom(), finished.historyFrom().plusDays(3), 1.5);
+    new BenchState(finished.exports(), finished.historyFrom(), finished.historyTo(), finished.stages(), List.of(first), false, null)
+        .write(stateFile);
+    Bench.Nightly resumed = bench.withoutFloors().run(shortOnly, STAGES).nightlies().get(0);
+    assertThat(resumed.history()).hasSize(2).first().isEqualTo(first);
+    assertThat(resumed.history().get(1).from()).isEqualTo(first.to().plusDays(1)).isEqualTo(resumed.history().get(1).to());
+    assertThat(BenchState.read(stateFile).nightly()).isEqualTo(resumed);
+    // The passes and the nightly ran again over days already loaded: nothing is loaded twice.
+    LocalDate day = shortOnly.nightlyDay();
+    assertThat(warehouse(5).read("bronze", "touchpoints__events").where(col("_export_date").equalTo(lit(Date.valueOf(day)))).count())
+        .isEqualTo(warehouse(13).read("bronze", "touchpoints__events").where(col("_export_date").equalTo(lit(Date.valueOf(day)))).count());
+  }
+
+  private static Path stateFile(int historyDays) {
+    return tmp.resolve("bench").resolve("warehouse-c500-d14-s7-h" + historyDays + ".json");
+  }
+
+  @Test
   void badOptionsAreUsageErrorsThatSayWhatToDo() {
     assertThat(run("bench", "--stages", "silver")).contains("exit 2").contains("--stages ingest,identity,silver");
     assertThat(run("bench", "--scale", "XL")).contains("exit 2").contains("Use --scale S or --scale M");
     assertThat(run("bench", "--days", "5", "--history-days", "5")).contains("exit 2").contains("between 1 and days - 1");
+    assertThat(run("bench", "--history-pass-days", "0")).contains("exit 2").contains("--history-pass-days 1 or more");
   }
 
   private static Bench.Scale scale() {
