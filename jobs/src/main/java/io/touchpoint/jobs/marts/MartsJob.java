@@ -54,7 +54,7 @@ public final class MartsJob {
     REQUIRED.put("silver.ad_spend", "the silver stage");
     REQUIRED.put("silver.identification_rate", "the silver stage");
     REQUIRED.put("ops.ingestion_log", "the ingest stage");
-    OPTIONAL.put("silver.customer_aliases", "absorbed_customer_id STRING, customer_id STRING");
+    OPTIONAL.put("silver.customer_aliases", columns(io.touchpoint.identity.CustomerAliases.SCHEMA)); // the identity stage's own
     OPTIONAL.put("gold.attribution_daily", "run_date DATE, conversion_date DATE, sales_channel STRING, model STRING,"
         + " markov_order INT, channel STRING, conversions DOUBLE, revenue_cny DOUBLE");
     OPTIONAL.put("gold.attribution_journeys_daily", "run_date DATE, end_date DATE, channel STRING, journeys BIGINT,"
@@ -271,6 +271,11 @@ public final class MartsJob {
       case "quarter" -> day.withDayOfMonth(1).withMonth(((day.getMonthValue() - 1) / 3) * 3 + 1);
       default -> throw new IllegalArgumentException(type);
     };
+  }
+
+  /** A schema as the stand-ins' column list ({@code name TYPE, ...}; nullability dropped: a stand-in holds no row). */
+  static String columns(org.apache.spark.sql.types.StructType schema) {
+    return java.util.Arrays.stream(schema.fields()).map(f -> f.name() + " " + f.dataType().sql()).collect(Collectors.joining(", "));
   }
 
   private static String nulls(String columns) {
