@@ -157,7 +157,7 @@ public final class Bench {
     spark.sparkContext().addSparkListener(scans);
     try (ResourceSampler sampler = new ResourceSampler()) {
       for (int h : scale.histories()) {
-        nightlies.add(nightly(scale, exports, h, stages, totals, scans, sampler));
+        nightlies.add(nightly(scale, exports, generate, h, stages, totals, scans, sampler));
       }
     } finally {
       spark.sparkContext().removeSparkListener(totals);
@@ -166,7 +166,7 @@ public final class Bench {
     return new Result(scale, exports, generate, genSeconds, nightlies);
   }
 
-  private Nightly nightly(Scale scale, Path exports, int historyDays, Set<Stage> stages, TaskTotals totals,
+  private Nightly nightly(Scale scale, Path exports, boolean newExports, int historyDays, Set<Stage> stages, TaskTotals totals,
       TableScans scans, ResourceSampler sampler) throws IOException {
     Path root = dataDir.resolve("warehouse-c" + scale.customers() + "-d" + scale.days() + "-s" + scale.seed() + "-h" + historyDays);
     Path stateFile = root.resolveSibling(root.getFileName() + ".json");
@@ -177,8 +177,14 @@ public final class Bench {
     List<String> stageLabels = stages.stream().sorted().map(Stage::label).toList();
 
     BenchState state = BenchState.read(stateFile);
-    if (state != null && (!state.matches(exports.toString(), from, to, stageLabels) || !Files.isDirectory(root))) {
-      state = null;
+    if (state != null) {
+      String stale = newExports ? "its exports were generated again by this run"
+          : !state.matches(exports.toString(), from, to, stageLabels) ? "it was built from other exports, days or stages"
+          : !Files.isDirectory(root) ? "the warehouse folder is gone" : null;
+      if (stale != null) {
+        LOG.info("bench: rebuilding {}: {} ({})", root, stale, stateFile);
+        state = null;
+      }
     }
     if (state != null && state.nightly() != null && (state.nightly().stages().stream().allMatch(r -> !Double.isNaN(r.floor().seconds()))
         || !this.floors)) {

@@ -67,7 +67,10 @@ public record BenchState(String exports, LocalDate historyFrom, LocalDate histor
     return new BenchState(exports, historyFrom, historyTo, stages, passes, true, n);
   }
 
-  /** The state in {@code file}, or null when there is none or it cannot be read (the warehouse is then rebuilt). */
+  /**
+   * The state in {@code file}, or null when there is none. A file that cannot be read is an error rather than a
+   * reason to rebuild: the history it describes can take hours.
+   */
   public static BenchState read(Path file) {
     if (!Files.isRegularFile(file)) {
       return null;
@@ -75,7 +78,9 @@ public record BenchState(String exports, LocalDate historyFrom, LocalDate histor
     try {
       return JSON.readValue(file.toFile(), BenchState.class);
     } catch (IOException e) {
-      return null;
+      throw new IllegalStateException("bench: cannot read " + file + " (" + e.getMessage().lines().findFirst().orElse("")
+          + "). It records which history passes of the warehouse beside it are done. Fix or delete it (deleting it"
+          + " rebuilds that warehouse's history from the first day).", e);
     }
   }
 

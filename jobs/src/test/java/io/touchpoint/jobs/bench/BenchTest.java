@@ -16,6 +16,7 @@ import io.touchpoint.jobs.spark.Warehouse;
 import io.touchpoint.jobs.support.SparkTestSupport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.Instant;
@@ -245,6 +246,11 @@ class BenchTest {
         .write(stateFile);
     assertThatThrownBy(() -> bench.run(shortOnly, STAGES)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("was started on").hasMessageContaining("Delete");
+
+    Files.writeString(stateFile, "{ not json");
+    assertThatThrownBy(() -> bench.run(shortOnly, STAGES)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cannot read " + stateFile).hasMessageContaining("Fix or delete it");
+    assertThat(warehouse(5).read("ops", "runs").count()).as("the warehouse is kept").isEqualTo(runs);
 
     // Stopped after a pass of days 1-4 (as with passes of 4 days): the bench runs days 5-5, then the nightly.
     Bench.HistoryPass first = new Bench.HistoryPass(finished.historyFrom(), finished.historyFrom().plusDays(3), 1.5);
