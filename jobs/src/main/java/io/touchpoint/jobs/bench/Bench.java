@@ -85,8 +85,11 @@ public final class Bench {
     }
   }
 
-  /** One backfill pass of a history: the days it ran and its wall time. */
-  public record HistoryPass(LocalDate from, LocalDate to, double seconds) {}
+  /**
+   * One backfill pass of a history: the days it ran and its wall time. {@code resumed}: a stopped run had begun it, so
+   * the files that run landed were skipped (by checksum) and the time is less than the whole pass's.
+   */
+  public record HistoryPass(LocalDate from, LocalDate to, double seconds, boolean resumed) {}
 
   /**
    * The nightly of the last day after {@code historyDays} days of history, built by {@code history}'s passes;
@@ -210,9 +213,14 @@ public final class Bench {
     LOG.info("bench: building {} day(s) of history before {} in {}, {} day(s) per pass", historyDays, day, root, passDays);
     for (LocalDate next = state.nextHistoryDay(); !next.isAfter(to); next = state.nextHistoryDay()) {
       LocalDate last = next.plusDays(passDays - 1L).isAfter(to) ? to : next.plusDays(passDays - 1L);
+      boolean resumed = landedBetween(warehouse, next, last);
+      if (resumed) {
+        LOG.warn("bench: a stopped run had begun the pass {}..{}: its files are skipped, so the pass's time is marked"
+            + " as resumed", next, last);
+      }
       long h0 = System.nanoTime();
       new Pipeline(warehouse, cfg).run(Pipeline.range(next, last), stages, "bench-history-" + historyDays + "-" + next);
-      HistoryPass pass = new HistoryPass(next, last, (System.nanoTime() - h0) / 1e9);
+      HistoryPass pass = new HistoryPass(next, last, (System.nanoTime() - h0) / 1e9, resumed);
       state = state.withPass(pass);
       state.write(stateFile);
       LOG.info("bench: history {}..{} done in {} s", next, last, String.format(Locale.ROOT, "%.1f", pass.seconds()));
@@ -293,6 +301,12 @@ public final class Bench {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Whether any export file of {@code from..to} has landed already (a stopped run began those days). */
+  private static boolean landedBetween(Warehouse warehouse, LocalDate from, LocalDate to) {
+    return warehouse.exists("ops", "ingestion_log") && !warehouse.read("ops", "ingestion_log")
+        .where(col("export_date").between(lit(java.sql.Date.valueOf(from)), lit(java.sql.Date.valueOf(to)))).isEmpty();
   }
 
   private static Map<String, Long> exportRowsOf(Warehouse warehouse, LocalDate day) {

@@ -142,8 +142,11 @@ public final class BenchReport {
     if (passes.size() == 1) {
       return "one backfill pass";
     }
-    return passes.size() + " backfill passes: " + passes.stream().map(p -> String.format(Locale.ROOT, "%s..%s %.1f s", p.from(),
-        p.to(), p.seconds())).collect(Collectors.joining(", "));
+    boolean resumed = passes.stream().anyMatch(Bench.HistoryPass::resumed);
+    return passes.size() + " backfill passes: " + passes.stream().map(p -> String.format(Locale.ROOT, "%s..%s %.1f s%s", p.from(),
+        p.to(), p.seconds(), p.resumed() ? " (resumed)" : "")).collect(Collectors.joining(", "))
+        + (resumed ? "; a resumed pass was begun by a stopped run, whose landed files it skipped, so its time is less than"
+            + " a whole pass's" : "");
   }
 
   private static String logsTogether(String table) {

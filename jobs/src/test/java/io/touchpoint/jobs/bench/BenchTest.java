@@ -252,13 +252,18 @@ class BenchTest {
         .hasMessageContaining("cannot read " + stateFile).hasMessageContaining("Fix or delete it");
     assertThat(warehouse(5).read("ops", "runs").count()).as("the warehouse is kept").isEqualTo(runs);
 
-    // Stopped after a pass of days 1-4 (as with passes of 4 days): the bench runs days 5-5, then the nightly.
-    Bench.HistoryPass first = new Bench.HistoryPass(finished.historyFrom(), finished.historyFrom().plusDays(3), 1.5);
+    // Stopped after a pass of history days 1-4, 2026-01-09..12 (as with passes of 4 days): the bench runs day 5, then
+    // the nightly.
+    Bench.HistoryPass first = new Bench.HistoryPass(finished.historyFrom(), finished.historyFrom().plusDays(3), 1.5, false);
     new BenchState(finished.exports(), finished.historyFrom(), finished.historyTo(), finished.stages(), List.of(first), false, null)
         .write(stateFile);
     Bench.Nightly resumed = bench.withoutFloors().run(shortOnly, STAGES).nightlies().get(0);
     assertThat(resumed.history()).hasSize(2).first().isEqualTo(first);
     assertThat(resumed.history().get(1).from()).isEqualTo(first.to().plusDays(1)).isEqualTo(resumed.history().get(1).to());
+    assertThat(resumed.history().get(1).resumed()).as("day 5 had landed: the pass is marked resumed").isTrue();
+    assertThat(BenchReport.passes(resumed.history())).contains("2026-01-13..2026-01-13 ").contains(" s (resumed)")
+        .contains("a resumed pass was begun by a stopped run");
+    assertThat(result.nightlies().get(1).history()).as("passes of an uninterrupted run").noneMatch(Bench.HistoryPass::resumed);
     assertThat(BenchState.read(stateFile).nightly()).isEqualTo(resumed);
     // The passes and the nightly ran again over days already loaded: nothing is loaded twice.
     LocalDate day = shortOnly.nightlyDay();
