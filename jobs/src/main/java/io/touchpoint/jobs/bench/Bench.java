@@ -195,6 +195,12 @@ public final class Bench {
           historyDays, state.nightly().measured(), stateFile);
       return state.nightly();
     }
+    if (state != null && state.nightly() != null) {
+      throw new IllegalStateException("bench: the nightly of " + day + " after " + historyDays + " day(s) of history was measured"
+          + " without floors (--no-floors) " + state.nightly().measured() + ", and its warehouse now holds that day too. Run with"
+          + " --no-floors to report it, or delete " + root + " and " + stateFile + " to rebuild the history and measure it with"
+          + " its floors.");
+    }
     if (state != null && state.nightlyStarted()) {
       throw new IllegalStateException("bench: the nightly of " + day + " was started on " + root + " by an earlier run and did"
           + " not finish, so that warehouse holds more than its " + historyDays + " days of history. Delete " + root + " and "

@@ -265,6 +265,10 @@ class BenchTest {
         .contains("a resumed pass was begun by a stopped run");
     assertThat(result.nightlies().get(1).history()).as("passes of an uninterrupted run").noneMatch(Bench.HistoryPass::resumed);
     assertThat(BenchState.read(stateFile).nightly()).isEqualTo(resumed);
+    // Measured without floors: a run that wants them is told how to get them, and nothing is rebuilt behind its back.
+    assertThatThrownBy(() -> new Bench(SparkTestSupport.spark(), SparkTestSupport.config(tmp, tmp), tmp.resolve("bench"))
+        .run(shortOnly, STAGES)).isInstanceOf(IllegalStateException.class).hasMessageContaining("without floors")
+        .hasMessageContaining("Run with --no-floors to report it");
     // The passes and the nightly ran again over days already loaded: nothing is loaded twice.
     LocalDate day = shortOnly.nightlyDay();
     assertThat(warehouse(5).read("bronze", "touchpoints__events").where(col("_export_date").equalTo(lit(Date.valueOf(day)))).count())
