@@ -185,7 +185,7 @@ public final class Bench {
           : !state.matches(exports.toString(), from, to, stageLabels) ? "it was built from other exports, days or stages"
           : !Files.isDirectory(root) ? "the warehouse folder is gone" : null;
       if (stale != null) {
-        LOG.info("bench: rebuilding {}: {} ({})", root, stale, stateFile);
+        LOG.warn("bench: rebuilding {} from its first day: {} ({})", root, stale, stateFile);
         state = null;
       }
     }
