@@ -20,8 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -271,8 +269,7 @@ public final class Bench {
     });
     LocalFolders.delete(dataDir.resolve("floor-scratch"));
     Nightly n = new Nightly(historyDays, state.passes(), day, nightlySeconds, runs, exportRowsOf(warehouse, day),
-        tableRows(warehouse), tableFiles(warehouse), DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-            .withZone(ZoneOffset.UTC).format(Instant.now()) + " at commit " + BenchReport.commit());
+        tableRows(warehouse), tableFiles(warehouse), BenchReport.utc(Instant.now()) + " at commit " + BenchReport.commit());
     state.withNightly(n).write(stateFile);
     return n;
   }

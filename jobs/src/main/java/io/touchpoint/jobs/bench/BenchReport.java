@@ -39,7 +39,7 @@ public final class BenchReport {
     StringBuilder b = new StringBuilder();
     Bench.Scale s = r.scale();
     b.append(String.format(Locale.ROOT, "## Pipeline bench, scale %s: %,d customers × %d days (seed %d), %s%n%n", s.name(),
-        s.customers(), s.days(), s.seed(), DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(at)));
+        s.customers(), s.days(), s.seed(), utc(at)));
     b.append("`").append(command).append("` at commit ").append(commit()).append(".\n");
     b.append(machine(spark)).append("\n");
     b.append(r.generated()
@@ -136,6 +136,13 @@ public final class BenchReport {
     }
     return b.toString();
   }
+
+  /** {@code at} as the report writes times: minutes, UTC. */
+  static String utc(Instant at) {
+    return MINUTES_UTC.format(at);
+  }
+
+  private static final DateTimeFormatter MINUTES_UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
   /** The history's backfill passes: "one backfill pass", or each pass's days and seconds. */
   static String passes(java.util.List<Bench.HistoryPass> passes) {
