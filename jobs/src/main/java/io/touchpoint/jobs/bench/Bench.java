@@ -199,10 +199,16 @@ public final class Bench {
           + " --no-floors to report it, or delete " + root + " and " + stateFile + " to rebuild the history and measure it with"
           + " its floors.");
     }
+    String runId = "bench-nightly-" + historyDays;
     if (state != null && state.nightlyStarted()) {
-      throw new IllegalStateException("bench: the nightly of " + day + " was started on " + root + " by an earlier run and did"
-          + " not finish, so that warehouse holds more than its " + historyDays + " days of history. Delete " + root + " and "
-          + stateFile + " to rebuild the history, then run the bench again.");
+      // The warehouse holds part of the nightly day on top of its history: take it back to the history's end.
+      LOG.warn("bench: the nightly of {} was started on {} by an earlier run and did not finish; undoing its commits", day,
+          root);
+      List<NightlyRollback.Undone> undone = NightlyRollback.rollBack(Warehouse.open(spark, root.toString()), runId);
+      LOG.warn("bench: {} table(s) taken back to the end of the history; measuring the nightly again", undone.size());
+      state = new BenchState(state.exports(), state.historyFrom(), state.historyTo(), state.stages(), state.passes(), false,
+          null);
+      state.write(stateFile);
     }
     if (state == null) {
       LocalFolders.delete(root);
@@ -249,7 +255,6 @@ public final class Bench {
         measured.put(stage, new Measured(wall.toNanos() / 1e9, totals.read(), scans.read(), sampler.peakHeap(), sampler.peakRss()));
       }
     };
-    String runId = "bench-nightly-" + historyDays;
     LOG.info("bench: nightly of {} after {} day(s) of history", day, historyDays);
     long n0 = System.nanoTime();
     new Pipeline(warehouse, cfg).observedBy(observer).run(List.of(day), stages, runId);

@@ -23,7 +23,8 @@ import java.util.List;
  * @param historyTo last day of history (the day before the nightly)
  * @param stages the stages run, by label
  * @param passes the history passes that finished, in order
- * @param nightlyStarted whether a nightly has started on this warehouse (it then holds more than the history)
+ * @param nightlyStarted whether a nightly has started on this warehouse (it then holds more than the history; a
+ *     nightly that did not finish is undone by {@link NightlyRollback})
  * @param nightly the nightly's measurements, once finished (null before)
  */
 public record BenchState(String exports, LocalDate historyFrom, LocalDate historyTo, List<String> stages,
