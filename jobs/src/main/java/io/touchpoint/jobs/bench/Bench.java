@@ -204,7 +204,7 @@ public final class Bench {
       // The warehouse holds part of the nightly day on top of its history: take it back to the history's end.
       LOG.warn("bench: the nightly of {} was started on {} by an earlier run and did not finish; undoing its commits", day,
           root);
-      List<NightlyRollback.Undone> undone = NightlyRollback.rollBack(Warehouse.open(spark, root.toString()), runId);
+      List<NightlyRollback.Undone> undone = NightlyRollback.rollBack(new Warehouse(spark, root.toString()), runId);
       LOG.warn("bench: {} table(s) taken back to the end of the history; measuring the nightly again", undone.size());
       state = new BenchState(state.exports(), state.historyFrom(), state.historyTo(), state.stages(), state.passes(), false,
           null);

@@ -8,8 +8,6 @@ import io.touchpoint.jobs.spark.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -70,10 +68,8 @@ final class NightlyRollback {
    * or carry no run id, up to the first commit of another run. Null when the run did not commit to the table.
    */
   private static Long firstCommitOf(FileSystem fs, Path log, String runId, ObjectMapper json) throws IOException {
-    FileStatus[] commits = fs.listStatus(log, f -> f.getName().matches("\\d{20}\\.json"));
-    Arrays.sort(commits, Comparator.comparing((FileStatus f) -> f.getPath().getName()).reversed());
     Long first = null;
-    for (FileStatus c : commits) {
+    for (FileStatus c : RunLog.commitsNewestFirst(fs, log)) {
       JsonNode info = RunLog.commitInfo(fs, c.getPath(), json);
       String meta = info == null ? "" : info.path("userMetadata").asText("");
       if (meta.isEmpty()) {

@@ -168,8 +168,7 @@ public final class RunLog {
         String[] p = name.split("\\.", 2);
         Path logDir = new Path(warehouse.path(p[0], p[1]), "_delta_log");
         FileSystem fs = logDir.getFileSystem(warehouse.spark().sparkContext().hadoopConfiguration());
-        FileStatus[] commits = fs.listStatus(logDir, f -> f.getName().matches("\\d{20}\\.json"));
-        Arrays.sort(commits, Comparator.comparing((FileStatus f) -> f.getPath().getName()).reversed());
+        FileStatus[] commits = commitsNewestFirst(fs, logDir);
         int scanned = 0;
         for (FileStatus c : commits) {
           if (++scanned > MAX_COMMITS_SCANNED) {
@@ -199,6 +198,13 @@ public final class RunLog {
     }
     out.sort(Comparator.comparing((Row r) -> r.getString(1)).thenComparing(r -> r.getLong(2)));
     return out;
+  }
+
+  /** The commit files ({@code <version>.json}) of a table's Delta log folder, newest first. */
+  public static FileStatus[] commitsNewestFirst(FileSystem fs, Path logDir) throws IOException {
+    FileStatus[] commits = fs.listStatus(logDir, f -> f.getName().matches("\\d{20}\\.json"));
+    Arrays.sort(commits, Comparator.comparing((FileStatus f) -> f.getPath().getName()).reversed());
+    return commits;
   }
 
   /** The {@code commitInfo} action of a Delta commit file, or null when it has none. */
