@@ -47,6 +47,10 @@ public final class ClvFeatures {
         .where(col("customer_id").isNotNull()
             .and(col("order_date").leq(lit(Date.valueOf(runDate))))
             .and(not(col("is_refunded").and(col("net_cny").leq(0)))))
+        // Distributed by customer once: both this aggregate and the per-customer one in
+        // customers() then run where their rows are. A map-side partial aggregate would not help:
+        // a customer-day rarely holds two orders.
+        .repartition(col("customer_id"))
         .groupBy("customer_id", "order_date")
         .agg(sum("net_cny").as("value_cny"),
             min_by(col("sales_channel"), struct(col("ordered_at"), col("order_id"))).as("first_order_channel"));
