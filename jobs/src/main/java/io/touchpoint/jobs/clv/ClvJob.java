@@ -108,13 +108,13 @@ public final class ClvJob {
     Dataset<Row> customers = ClvFeatures.customers(warehouse.read("silver", "orders"), runDate)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      return score(runDate, options, customers);
+      return fitAndScore(runDate, options, customers);
     } finally {
       customers.unpersist();
     }
   }
 
-  private Result score(LocalDate runDate, Options options, Dataset<Row> customers) {
+  private Result fitAndScore(LocalDate runDate, Options options, Dataset<Row> customers) {
     List<Row> statistics = ClvFeatures.statistics(customers).collectAsList();
     Fitted fitted;
     try {
